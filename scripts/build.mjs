@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Builds the CLI. Runs on `npm ci` (the `prepare` script) and before tests.
+//
+// Why a bundle: `akash-stack lint` must cold-start in at most twice the time of `node -e 0`, and
+// resolving dozens of ESM files from node_modules costs more than the lint itself. esbuild puts the
+// lint path (our code, `yaml`, `commander`, the precompiled schema validator) in one file and splits
+// every other command into chunks loaded only when that command runs. Heavy chain libraries stay
+// external and load only for commands that talk to a network.
+import { build } from "esbuild";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+// 1. Precompile chain-sdk's JSON schema to a standalone validator (no ajv at run time).
+const compileSchema = join(root, "scripts", "compile-schema.mjs");
+if (existsSync(compileSchema)) {
+  const { compileSchemaValidator } = await import(compileSchema);
+  await compileSchemaValidator();
+}
+
+// 2. Bundle the CLI.
+await build({
+  entryPoints: { cli: join(root, "src", "cli", "main.ts") },
+  outdir: join(root, "dist"),
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  sourcemap: "linked",
+  chunkNames: "chunks/[name]-[hash]",
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __akCreateRequire } from 'node:module'; const require = __akCreateRequire(import.meta.url);" },
+  external: ["@akashnetwork/*", "@cosmjs/*", "@grpc/*", "playwright-core", "zx"],
+  logLevel: "warning",
+});

@@ -1,0 +1,59 @@
+/**
+ * The `akash-stack lint` action: lint the paths, print in the chosen format, return the exit code.
+ * Loaded by `main.ts` only when `lint` runs.
+ */
+import { RULES } from "../sdl/rules/catalog.js";
+import type { RuleInfo } from "../sdl/findings.js";
+import { FORMATTERS, type FormatName } from "../lint/output/index.js";
+import { exitCodeFor, lintFiles, RUNNER_RULES } from "../lint/run.js";
+
+export interface LintFlags {
+  format: FormatName;
+  /** Warnings above this many fail the run; undefined means warnings never do. */
+  maxWarnings?: number;
+  /** Rule ids to drop. */
+  ignore: string[];
+  network?: "mainnet" | "sandbox";
+}
+
+export interface LintContext {
+  toolVersion: string;
+  write(stream: "stdout" | "stderr", text: string): void;
+  cwd?: string;
+}
+
+const PREFIX = "akash-stack lint:";
+
+/** Runs `lint` and returns the process exit code (0 pass, 1 findings fail the run, 2 unreadable input). */
+export function lintCommand(paths: readonly string[], flags: LintFlags, context: LintContext): number {
+  const rules = knownRules();
+  const knownIds = new Set(rules.map((r) => r.id));
+  for (const id of flags.ignore) {
+    if (!knownIds.has(id)) context.write("stderr", `${PREFIX} warning: --ignore ${id} names no known rule; check the spelling\n`);
+  }
+
+  const report = lintFiles(paths.length > 0 ? paths : ["."], {
+    ignore: flags.ignore,
+    network: flags.network,
+    cwd: context.cwd,
+  });
+
+  // With nothing linted there is nothing to format: an empty JSON or SARIF document would read as "all clean".
+  if (report.files.length > 0 || report.inputErrors.length === 0) {
+    const output = FORMATTERS[flags.format](report, { toolVersion: context.toolVersion, rules });
+    if (output.stdout) context.write("stdout", output.stdout);
+    if (output.stderr) context.write("stderr", output.stderr);
+  }
+  for (const error of report.inputErrors) context.write("stderr", `${PREFIX} ${error}\n`);
+  const { warnings } = report.summary;
+  if (flags.maxWarnings !== undefined && warnings > flags.maxWarnings) {
+    context.write("stderr", `${PREFIX} ${warnings} warning${warnings === 1 ? "" : "s"}, more than --max-warnings ${flags.maxWarnings} allows\n`);
+  }
+  return exitCodeFor(report, flags.maxWarnings);
+}
+
+/** The engine's catalog plus the runner's own rules (until the catalog lists them too). */
+function knownRules(): RuleInfo[] {
+  const catalogIds = new Set(RULES.map((r) => r.id));
+  return [...RULES, ...RUNNER_RULES.filter((r) => !catalogIds.has(r.id))];
+}

@@ -1,0 +1,145 @@
+/**
+ * The `akash-stack` program. Each command is one row in `COMMANDS`: its name, a one-line summary,
+ * its arguments and options (cheap to declare), and a `run` that loads the implementation with a
+ * dynamic `import()` only when that command runs. This keeps `akash-stack lint` from loading chain
+ * libraries it never uses: the cold start must stay within twice `node -e 0`.
+ *
+ * Exit codes shared by every command: 0 success, 1 the command's own failure (for `lint`: findings
+ * that fail the run), 2 usage errors and unreadable input, 3 an unexpected internal error (a bug).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import packageJson from "../../package.json" with { type: "json" };
+import type { LintFlags } from "./lint.js";
+import { FORMAT_NAMES } from "../lint/output/index.js";
+
+const PROGRAM = "akash-stack";
+const EXIT_USAGE = 2;
+const EXIT_INTERNAL = 3;
+
+interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Declares arguments, options and help text. Must not import the implementation. */
+  configure(command: Command): void;
+  /** Loads the implementation, runs it and returns the exit code. */
+  run(command: Command): Promise<number>;
+}
+
+const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "lint",
+    summary: "check SDL files against the Go parser, chain and provider rules",
+    configure: configureLint,
+    async run(command) {
+      const { lintCommand } = await import("./lint.js");
+      const paths = command.processedArgs[0] as string[];
+      return lintCommand(paths, command.opts<LintFlags>(), { toolVersion: packageJson.version, write });
+    },
+  },
+];
+
+function configureLint(command: Command): void {
+  command
+    .argument("[paths...]", "SDL files or folders to search (default: the current folder)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(FORMAT_NAMES).default("text"))
+    .addOption(
+      new Option("--max-warnings <count>", "fail the run when there are more than this many warnings (default: no limit)").argParser(
+        parseWarningCount,
+      ),
+    )
+    .addOption(
+      new Option("--ignore <rule-id>", "drop findings of this rule, also from the summary (repeatable, or comma-separated)")
+        .argParser(collectRuleIds)
+        .default([], "none"),
+    )
+    .addOption(new Option("--network <network>", "which network's rules apply").choices(["mainnet", "sandbox"]))
+    .addHelpText(
+      "after",
+      `
+Folders are searched recursively for *.yaml/*.yml files that look like an SDL (a top-level
+"services:" key and a "deployment:" or "profiles:" key); node_modules and dot-folders are skipped.
+A file named explicitly is always linted.
+
+Formats (all write the findings to stdout):
+  text     one line per finding: FILE:LINE:COL: SEVERITY RULE-ID MESSAGE
+           The summary ("2 errors, 1 warning in 3 files") goes to stderr, so stdout stays grep-able.
+  json     {"files":[{"path","findings":[{"ruleId","severity","layer","message","line","column","path"}]}],
+            "summary":{"files","errors","warnings"}}; lines and columns are 1-based, "path" is a JSON pointer
+  sarif    SARIF 2.1.0, for GitHub code scanning and other CI dashboards
+  github   ::error/::warning workflow commands (pull-request annotations); summary on stderr
+
+Exit codes:
+  0  nothing fails the run
+  1  an error finding, or more warnings than --max-warnings
+  2  a usage error, or input that cannot be read (a missing path, an unreadable file,
+     a folder without SDL files)
+  3  an internal error (a bug in akash-stack; please report it)`,
+    );
+}
+
+function parseWarningCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("Expected a whole number of warnings (0 or more).");
+  return Number(value);
+}
+
+function collectRuleIds(value: string, previous: string[]): string[] {
+  const ids = value
+    .split(",")
+    .map((id) => id.trim())
+    .filter((id) => id !== "");
+  return [...previous, ...ids];
+}
+
+function write(stream: "stdout" | "stderr", text: string): void {
+  (stream === "stdout" ? process.stdout : process.stderr).write(text);
+}
+
+/** Usage errors are one line on stderr, with where to find help. */
+function oneLineUsageError(commandPath: string) {
+  return (message: string, writeErr: (text: string) => void): void => {
+    const text = message.replace(/^error:\s*/, "").replace(/\s*\n\s*/g, " ").trim();
+    writeErr(`${commandPath}: ${text} (see '${commandPath} --help')\n`);
+  };
+}
+
+function buildProgram(): Command {
+  const program = new Command(PROGRAM)
+    .description("Infrastructure as code for the Akash Network.")
+    .version(packageJson.version, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .exitOverride()
+    .configureOutput({ outputError: oneLineUsageError(PROGRAM) });
+
+  for (const spec of COMMANDS) {
+    // `.command()` copies exitOverride and the output configuration from the program.
+    const command = program.command(spec.name).description(spec.summary);
+    command.configureOutput({ outputError: oneLineUsageError(`${PROGRAM} ${spec.name}`) });
+    spec.configure(command);
+    command.action(async (...args: unknown[]) => {
+      process.exitCode = await spec.run(args[args.length - 1] as Command);
+    });
+  }
+  return program;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  // `akash-stack lint | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  try {
+    await buildProgram().parseAsync(argv as string[], { from: "node" });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and --version end with code 0; every other commander exit is a usage error.
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`${PROGRAM}: internal error: ${reason} (this is a bug; please report it)\n`);
+    process.exitCode = EXIT_INTERNAL;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,30 @@
+/**
+ * Text: one grep-able line per finding on stdout, `file:line:col: severity rule-id message`, and
+ * the summary on stderr, so `akash-stack lint . | grep denom` shows findings only.
+ */
+import type { FormattedOutput } from "./index.js";
+import type { LintReport, LintSummary } from "../run.js";
+
+export function formatText(report: LintReport): FormattedOutput {
+  const lines: string[] = [];
+  for (const file of report.files) {
+    for (const f of file.findings) {
+      lines.push(`${file.path}:${f.line}:${f.column}: ${f.severity} ${f.ruleId} ${oneLine(f.message)}`);
+    }
+  }
+  return { stdout: lines.map((l) => l + "\n").join(""), stderr: summaryLine(report.summary) + "\n" };
+}
+
+/** `2 errors, 1 warning in 3 files`. */
+export function summaryLine(summary: LintSummary): string {
+  return `${count(summary.errors, "error")}, ${count(summary.warnings, "warning")} in ${count(summary.files, "file")}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** Keeps one finding on one line: a message with line breaks would break `grep` and editors' parsers. */
+function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, " ").trim();
+}

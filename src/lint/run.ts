@@ -1,0 +1,160 @@
+/**
+ * Lints files: reads each one, runs the SDL engine on it, drops ignored rules and sorts the
+ * findings. Prints nothing; formatting and exit handling live in `src/lint/output` and `src/cli`.
+ *
+ * Bad input never stops the run. A file that is too large, binary, empty or not an SDL becomes a
+ * finding, and so does an exception from the engine (`internal-error`), so one odd file cannot hide
+ * the findings of the others.
+ */
+import { readFileSync, statSync } from "node:fs";
+import type { Finding, LintOptions, RuleInfo } from "../sdl/findings.js";
+import { lintSdl } from "../sdl/index.js";
+import { discoverFiles, pathError, type DiscoveredFile } from "./discover.js";
+
+/** SDLs are a few KiB; a file this large is not one, and parsing it would only waste time and memory. */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Rules reported by the file runner itself rather than the SDL engine. */
+export const RUNNER_RULES: readonly RuleInfo[] = [
+  {
+    id: "file-too-large",
+    layer: "yaml",
+    severity: "error",
+    summary: `An SDL file must be at most ${MAX_FILE_BYTES / 1024 / 1024} MiB; larger files are not parsed.`,
+  },
+  { id: "internal-error", layer: "yaml", severity: "error", summary: "The linter itself failed on this file (a bug: please report it)." },
+];
+
+export interface FileReport {
+  /** The path as shown to the user (relative to the working folder when inside it). */
+  path: string;
+  /** Sorted by line, then column. */
+  findings: Finding[];
+}
+
+export interface LintSummary {
+  files: number;
+  errors: number;
+  warnings: number;
+}
+
+export interface LintReport {
+  /** Every linted file, in the order discovered, including files without findings. */
+  files: FileReport[];
+  summary: LintSummary;
+  /** Paths that could not be linted at all (missing, unreadable, a folder without SDL files). */
+  inputErrors: string[];
+}
+
+export interface LintFilesOptions extends LintOptions {
+  /** Rule ids whose findings are dropped entirely (also from the summary). */
+  ignore?: readonly string[];
+  /** Folder that relative paths are resolved against. Defaults to `process.cwd()`. */
+  cwd?: string;
+}
+
+/** Lints files and folders. Never throws. */
+export function lintFiles(paths: readonly string[], options: LintFilesOptions = {}): LintReport {
+  const discovery = discoverFiles(paths, { cwd: options.cwd });
+  const ignored = new Set(options.ignore ?? []);
+  const lintOptions: LintOptions = options.network ? { network: options.network } : {};
+  const files: FileReport[] = [];
+  const inputErrors = [...discovery.errors];
+  for (const file of discovery.files) {
+    const outcome = lintFile(file, lintOptions);
+    if ("inputError" in outcome) {
+      inputErrors.push(outcome.inputError);
+      continue;
+    }
+    const findings = outcome.findings.filter((f) => !ignored.has(f.ruleId)).map(normalized);
+    files.push({ path: file.path, findings: sortByPosition(findings) });
+  }
+  return { files, summary: summarize(files), inputErrors };
+}
+
+/** Counts files, errors and warnings. */
+export function summarize(files: readonly FileReport[]): LintSummary {
+  let errors = 0;
+  let warnings = 0;
+  for (const file of files) {
+    for (const finding of file.findings) {
+      if (finding.severity === "error") errors++;
+      else warnings++;
+    }
+  }
+  return { files: files.length, errors, warnings };
+}
+
+/**
+ * The process exit code for a report: 2 when some input could not be read, 1 when a finding fails
+ * the run (any error, or more warnings than `maxWarnings`), else 0. No `maxWarnings` means warnings
+ * never fail the run.
+ */
+export function exitCodeFor(report: LintReport, maxWarnings?: number): 0 | 1 | 2 {
+  if (report.inputErrors.length > 0) return 2;
+  if (report.summary.errors > 0) return 1;
+  if (maxWarnings !== undefined && report.summary.warnings > maxWarnings) return 1;
+  return 0;
+}
+
+type FileOutcome = { findings: Finding[] } | { inputError: string };
+
+function lintFile(file: DiscoveredFile, options: LintOptions): FileOutcome {
+  let bytes: Buffer;
+  try {
+    const stats = statSync(file.absolutePath);
+    // FIFOs and devices would block or never end; only regular files are SDL candidates.
+    if (!stats.isFile()) return { inputError: `${file.path}: not a regular file (name a .yaml file or a folder)` };
+    if (stats.size > MAX_FILE_BYTES) return { findings: [tooLarge(stats.size)] };
+    bytes = readFileSync(file.absolutePath);
+  } catch (err) {
+    return { inputError: pathError(file.path, err) };
+  }
+  // The file may have grown between stat and read.
+  if (bytes.length > MAX_FILE_BYTES) return { findings: [tooLarge(bytes.length)] };
+  try {
+    return { findings: lintSdl(bytes.toString("utf8"), options).findings };
+  } catch (err) {
+    return { findings: [internalError(err)] };
+  }
+}
+
+function tooLarge(size: number): Finding {
+  const mib = (size / 1024 / 1024).toFixed(1);
+  return {
+    ruleId: "file-too-large",
+    severity: "error",
+    layer: "yaml",
+    message:
+      `file is ${mib} MiB, over the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit, so it was not parsed; ` +
+      `an SDL is a few KiB: check that this is the right file`,
+    line: 1,
+    column: 1,
+    path: "",
+  };
+}
+
+function internalError(err: unknown): Finding {
+  const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return {
+    ruleId: "internal-error",
+    severity: "error",
+    layer: "yaml",
+    message: `the linter failed on this file (${reason}); this is a bug in akash-stack, please report it with the file attached`,
+    line: 1,
+    column: 1,
+    path: "",
+  };
+}
+
+/** Keeps the output contract (1-based integer positions) even if a rule reports a bad position. */
+function normalized(finding: Finding): Finding {
+  const line = Number.isInteger(finding.line) && finding.line >= 1 ? finding.line : 1;
+  const column = Number.isInteger(finding.column) && finding.column >= 1 ? finding.column : 1;
+  return line === finding.line && column === finding.column ? finding : { ...finding, line, column };
+}
+
+function sortByPosition(findings: Finding[]): Finding[] {
+  // Array.prototype.sort is stable: findings at the same position keep the engine's order.
+  return findings.sort((a, b) => a.line - b.line || a.column - b.column);
+}

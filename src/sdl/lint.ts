@@ -1,0 +1,59 @@
+/**
+ * The lint pipeline: YAML → Go decoding → rule families → the schema-only layer, merged into one
+ * list. Everything is reported in one pass; nothing stops at the first error.
+ */
+import type { Finding, LintOptions } from "./findings.js";
+import { decodeSdl } from "./decode.js";
+import type { Sdl } from "./model.js";
+import { Reporter } from "./report.js";
+import { RULE_FAMILIES } from "./rules/index.js";
+import { parseYaml, type YamlProblem } from "./yaml.js";
+
+export interface LintResult {
+  findings: Finding[];
+  /** The decoded SDL, when the YAML and the version could be read. */
+  sdl: Sdl | undefined;
+}
+
+/** Optional extra layer (the precompiled JSON-schema validator), kept pluggable so it stays off paths that do not need it. */
+export type ExtraLayer = (root: NonNullable<ReturnType<typeof parseYaml>["root"]>) => Finding[];
+
+export function lintText(text: string, options: LintOptions = {}, extraLayers: readonly ExtraLayer[] = []): LintResult {
+  const parsed = parseYaml(text);
+  const findings: Finding[] = parsed.problems.map(yamlFinding);
+  const root = parsed.root;
+  if (!root || root.kind !== "map") return { findings, sdl: undefined };
+  const report = new Reporter();
+  const sdl = decodeSdl(root, report);
+  if (sdl) for (const family of RULE_FAMILIES) family({ sdl, report, options });
+  const own = [...findings, ...report.findings];
+  const extra = extraLayers.flatMap((layer) => layer(root));
+  return { findings: sortFindings([...own, ...withoutEchoes(extra, own)]), sdl };
+}
+
+function yamlFinding(p: YamlProblem): Finding {
+  const hint = p.code === "syntax" ? ": fix the YAML syntax (indentation, quotes, a stray character) at this position" : "";
+  return {
+    ruleId: "yaml-syntax",
+    severity: p.code === "multiple-documents" ? "warning" : "error",
+    layer: "yaml",
+    message: p.message + hint,
+    line: p.line,
+    column: p.column,
+    path: "",
+  };
+}
+
+/**
+ * Drops schema-only findings that repeat something a stricter layer already said about the same
+ * place (the schema's "must be at least 1" next to Go's "port value must be 0 < value"), so each
+ * mistake is reported once, at its truest layer.
+ */
+function withoutEchoes(extra: Finding[], own: Finding[]): Finding[] {
+  const errorPaths = own.filter((f) => f.severity === "error").map((f) => f.path);
+  return extra.filter((f) => !errorPaths.some((p) => p === f.path || (p !== "" && f.path.startsWith(p + "/"))));
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+}

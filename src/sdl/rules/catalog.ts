@@ -1,0 +1,16 @@
+/**
+ * Every rule the linter knows, with its layer and severity. Rule ids are part of the CLI contract
+ * (`--ignore RULE-ID`, SARIF rule ids): never rename one.
+ */
+import type { RuleInfo } from "../findings.js";
+import { DECODE_RULES } from "./decode-rules.js";
+import { REFERENCE_RULES } from "./references.js";
+
+export const RULES: readonly RuleInfo[] = [...DECODE_RULES, ...REFERENCE_RULES];
+
+const byId = new Map(RULES.map((r) => [r.id, r]));
+
+/** The rule with this id, or undefined. */
+export function ruleInfo(id: string): RuleInfo | undefined {
+  return byId.get(id);
+}
