@@ -178,6 +178,14 @@ describe("schemaFindings", () => {
     expect(findings[0]!.message).toContain("global: true");
   });
 
+  it("reports a bad endpoint name as a naming problem, not as an unknown key", () => {
+    const text = BASE + "endpoints:\n  MyIP:\n    kind: ip\n";
+    const findings = lint(text);
+    expect(findings).toEqual([expect.objectContaining({ ruleId: "schema-unknown-key", path: "/endpoints/MyIP", ...positionOf(text, "MyIP:") })]);
+    expect(findings[0]!.message).toMatch(/^Endpoint name "MyIP"/);
+    expect(findings[0]!.message).not.toContain("Go parser ignores");
+  });
+
   it("reports several independent problems, sorted by position", () => {
     const text = edit("        as: 80\n", "        as: 0\n        proto: Tcp\n");
     const findings = lint(text);

@@ -466,7 +466,7 @@ function decodeGpu(node: YNode, report: Reporter): Gpu | undefined {
   if (gpu.unitsNode && !isNull(gpu.unitsNode)) {
     const s = scalarText(report, gpu.unitsNode, "gpuQuantity", "gpu.units");
     if (s) {
-      const parsed = parseGoUint(s.text, 32);
+      const parsed = parseGoUint(s.text, 64); // gpuQuantity is a uint64 in Go
       if (parsed.ok) gpu.units = Number(parsed.value);
       else {
         gpu.units = undefined;
@@ -527,7 +527,8 @@ function decodeGpuVendors(vendors: YMap, gpu: Gpu, report: Reporter): void {
       let key = `vendor/nvidia/model/${model}`;
       const ramNode = child(m, "ram");
       const ramText = ramNode ? decodeString(report, ramNode, "ram") : "";
-      if (ramNode && ramText) {
+      // null ram means "any"; a written but empty ram ("") is parsed by Go and fails
+      if (ramNode && ramText !== undefined && !isNull(ramNode)) {
         const ram = parseGpuRam(ramText);
         if (ram.ok) key += `/ram/${ram.value / (1024n * 1024n * 1024n)}Gi`;
         else report.add("gpu-ram-invalid", ramNode, `${ram.error}: GPU ram takes a binary suffix, e.g. 80Gi`);
@@ -569,7 +570,7 @@ function decodePlacement(e: YEntry, report: Reporter): PlacementProfile {
         price.amountText = s.text;
         const parsed = parseDecAmount(s.text);
         if (!parsed.ok) report.add("price-amount-invalid", amountNode, `${parsed.error}: write the price per block as a plain decimal, e.g. 1000 or 0.5`);
-        else if (parsed.value.negative) report.add("price-amount-invalid", amountNode, `invalid: negative value not allowed: amount "${s.text}" is negative`);
+        else if (parsed.value.negative) report.add("price-amount-invalid", amountNode, `invalid: negative value not allowed: amount "${parsed.value.canonical}" is negative: set a price above zero`);
         else if (parsed.value.zero) report.add("price-amount-invalid", amountNode, `invalid coin amount: amount is zero: set a price above zero`);
         else price.amount = parsed.value.canonical;
       }

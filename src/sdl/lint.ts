@@ -7,6 +7,7 @@ import { decodeSdl } from "./decode.js";
 import type { Sdl } from "./model.js";
 import { Reporter } from "./report.js";
 import { RULE_FAMILIES } from "./rules/index.js";
+import { schemaFindings } from "./schema/index.js";
 import { parseYaml, type YamlProblem } from "./yaml.js";
 
 export interface LintResult {
@@ -15,10 +16,13 @@ export interface LintResult {
   sdl: Sdl | undefined;
 }
 
-/** Optional extra layer (the precompiled JSON-schema validator), kept pluggable so it stays off paths that do not need it. */
+/** A layer that judges the raw YAML tree (the precompiled JSON-schema validator). */
 export type ExtraLayer = (root: NonNullable<ReturnType<typeof parseYaml>["root"]>) => Finding[];
 
-export function lintText(text: string, options: LintOptions = {}, extraLayers: readonly ExtraLayer[] = []): LintResult {
+/** The layers that run on the raw YAML tree beside the Go decoding. */
+const DEFAULT_EXTRA_LAYERS: readonly ExtraLayer[] = [schemaFindings];
+
+export function lintText(text: string, options: LintOptions = {}, extraLayers: readonly ExtraLayer[] = DEFAULT_EXTRA_LAYERS): LintResult {
   const parsed = parseYaml(text);
   const findings: Finding[] = parsed.problems.map(yamlFinding);
   const root = parsed.root;

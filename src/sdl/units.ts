@@ -372,7 +372,8 @@ export function parseCpuUnits(text: string): Parsed<number> {
   if (Number.isNaN(millis) || millis >= TWO_POW_32) {
     return fail(`${OUT_OF_RANGE_PREFIX}: ${goQuote(text)} CPUs is not below 2^32 millicpu; Go turns it into a different number on each CPU architecture`);
   }
-  return ok(Math.trunc(millis));
+  const whole = Math.trunc(millis);
+  return ok(whole === 0 ? 0 : whole); // "-0" (or "-1e-400") is -0 in float64; the uint32 is plain 0
 }
 
 // ---------------------------------------------------------------------------------------------

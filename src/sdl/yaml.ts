@@ -321,7 +321,8 @@ export function toPlain(node: YNode | undefined): unknown {
   if (node.kind === "scalar") return node.value;
   if (node.kind === "seq") return node.items.map(toPlain);
   const out: Record<string, unknown> = {};
-  for (const e of node.entries) out[e.key.text] = toPlain(e.value);
+  // defineProperty, not assignment: a YAML key "__proto__" must stay a key, not replace the prototype
+  for (const e of node.entries) Object.defineProperty(out, e.key.text, { value: toPlain(e.value), enumerable: true, writable: true, configurable: true });
   return out;
 }
 

@@ -5,8 +5,9 @@
 import type { RuleInfo } from "../findings.js";
 import { DECODE_RULES } from "./decode-rules.js";
 import { REFERENCE_RULES } from "./references.js";
+import { SCHEMA_RULES } from "../schema/index.js";
 
-export const RULES: readonly RuleInfo[] = [...DECODE_RULES, ...REFERENCE_RULES];
+export const RULES: readonly RuleInfo[] = [...DECODE_RULES, ...REFERENCE_RULES, ...SCHEMA_RULES];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 

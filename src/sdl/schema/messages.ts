@@ -21,7 +21,6 @@ const HINTS: ReadonlyArray<{ schemaPath: RegExp; hint: string }> = [
     hint: "a volume of class ram cannot be persistent; set persistent: false or use another class",
   },
   { schemaPath: /\/denom\/pattern$/, hint: "use uact; the schema also accepts uakt and ibc/... denoms" },
-  { schemaPath: /^#\/properties\/endpoints\/additionalProperties$/, hint: "endpoint names must match ^[a-z]+[-_0-9a-z]+$ (lowercase, at least two characters)" },
   { schemaPath: /\/to\/items\/allOf\/\d+\/then\//, hint: "an expose target that names an ip must also set global: true" },
   { schemaPath: /\/next_cases\/oneOf\/0\/maxItems$/, hint: "off cannot be combined with other cases" },
   { schemaPath: /\/vendor\/minProperties$/, hint: "name a vendor, for example nvidia:" },
@@ -133,13 +132,21 @@ export function schemaMessage(error: SchemaError, path: string, root: YNode | un
 
   switch (error.keyword) {
     case "additionalProperties":
+      // Under `endpoints` every name is checked against a pattern, so an "unknown key" is a bad name.
+      if (error.instancePath === "/endpoints") {
+        return (
+          `Endpoint name "${String(params["additionalProperty"])}" at /endpoints does not match ^[a-z]+[-_0-9a-z]+$: ${REJECTS}` +
+          `. Rename it to lowercase letters, digits, - or _ (at least two characters, starting with a letter) ${IF_CONSOLE}.`
+        );
+      }
       return withHint(
         `Additional property "${String(params["additionalProperty"])}" is not allowed at ${where}: ${REJECTS}; the Go parser ignores it`,
       ) + `. Remove it ${IF_CONSOLE}.`;
     case "required": {
       const names = (Array.isArray(params["missingProperty"]) ? params["missingProperty"] : [params["missingProperty"]]).map((n) => `"${String(n)}"`);
       const fields = names.length > 1 ? `Required fields ${orList(names).replace(/ or /, " and ")} are` : `Required field ${names[0]} is`;
-      return withHint(`${fields} missing at ${where}: ${REJECTS}`) + `. Add ${names.length > 1 ? "them" : "it"} ${IF_CONSOLE}.`;
+      const them = names.length > 1 ? "them" : "it";
+      return withHint(`${fields} missing at ${where}: chain-sdk's validateSDL (Akash Console) rejects the SDL without ${them}`) + `. Add ${them} ${IF_CONSOLE}.`;
     }
     case "type": {
       const expected = typeList(params["type"]);

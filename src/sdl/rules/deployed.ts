@@ -1,0 +1,90 @@
+/**
+ * What actually reaches the chain and the provider: Go's group builder turns each deployment entry
+ * whose service, compute profile, placement and pricing all exist into one resource unit (chain)
+ * and one manifest service (provider). Entries with a broken reference are reported by
+ * `references.ts`; the chain, manifest, provider and advice families skip them, because Go never
+ * gets as far as building them.
+ */
+import type { ComputeProfile, PlacementDeployment, PlacementProfile, Price, Sdl, Service } from "../model.js";
+import type { Reporter } from "../report.js";
+
+export interface DeployedUnit {
+  service: Service;
+  placementName: string;
+  deployment: PlacementDeployment;
+  compute: ComputeProfile;
+  placement: PlacementProfile;
+  price: Price;
+}
+
+/** Go's `sort.Strings` order (byte order, which equals code-unit order for the ASCII names SDLs use). */
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Every deployed unit, in Go's order: by service name, then by placement name. */
+export function deployedUnits(sdl: Sdl): DeployedUnit[] {
+  const units: DeployedUnit[] = [];
+  for (const svcName of [...sdl.deployments.keys()].sort(byName)) {
+    const service = sdl.services.get(svcName);
+    if (!service) continue;
+    const placements = sdl.deployments.get(svcName)!.placements;
+    for (const placementName of [...placements.keys()].sort(byName)) {
+      const deployment = placements.get(placementName)!;
+      const compute = sdl.compute.get(deployment.profile);
+      const placement = sdl.placements.get(placementName);
+      const price = placement?.pricing.get(deployment.profile);
+      if (!compute || !placement || !price) continue;
+      units.push({ service, placementName, deployment, compute, placement, price });
+    }
+  }
+  return units;
+}
+
+/** Units grouped by placement (one deployment group per placement), placements in Go's order. */
+export function unitsByPlacement(units: readonly DeployedUnit[]): Map<string, DeployedUnit[]> {
+  const groups = new Map<string, DeployedUnit[]>();
+  for (const unit of [...units].sort((a, b) => byName(a.placementName, b.placementName))) {
+    const list = groups.get(unit.placementName) ?? [];
+    list.push(unit);
+    groups.set(unit.placementName, list);
+  }
+  return groups;
+}
+
+/** The distinct services that are deployed somewhere, in Go's order. */
+export function deployedServices(units: readonly DeployedUnit[]): Service[] {
+  return [...new Set(units.map((u) => u.service))];
+}
+
+/** The distinct compute profiles that are deployed somewhere, in the order first used. */
+export function deployedProfiles(units: readonly DeployedUnit[]): ComputeProfile[] {
+  return [...new Set(units.map((u) => u.compute))];
+}
+
+/**
+ * True when an error (of rule `ruleId`, if given) has already been reported at `pointer` or below
+ * it. Rules use it to stay quiet about a value whose decoding failed, so one mistake gives one
+ * finding.
+ */
+export function hasErrorAt(report: Reporter, pointer: string, ruleId?: string): boolean {
+  return report.findings.some(
+    (f) => f.severity === "error" && (ruleId === undefined || f.ruleId === ruleId) && (f.path === pointer || f.path.startsWith(pointer + "/")),
+  );
+}
+
+/**
+ * The services that reach the manifest: those named under `deployment` and defined under
+ * `services`, in Go's order, each with the placements it is deployed in (Go's order too).
+ * Unlike `deployedUnits`, a broken compute-profile or pricing reference does not drop a service
+ * here, so its manifest problems are reported in the same run as the broken reference.
+ */
+export function manifestServices(sdl: Sdl): Array<{ service: Service; placements: string[] }> {
+  const out: Array<{ service: Service; placements: string[] }> = [];
+  for (const name of [...sdl.deployments.keys()].sort(byName)) {
+    const service = sdl.services.get(name);
+    if (!service) continue;
+    out.push({ service, placements: [...sdl.deployments.get(name)!.placements.keys()].sort(byName) });
+  }
+  return out;
+}
