@@ -58,7 +58,8 @@ function configureLint(command: Command): void {
       `
 Folders are searched recursively for *.yaml/*.yml files that look like an SDL (a top-level
 "services:" key and a "deployment:" or "profiles:" key); node_modules and dot-folders are skipped.
-A file named explicitly is always linted.
+A file named explicitly is always linted. Paths that cannot be read are reported on stderr, one
+line each; the other paths are still linted.
 
 Formats (all write the findings to stdout):
   text     one line per finding: FILE:LINE:COL: SEVERITY RULE-ID MESSAGE

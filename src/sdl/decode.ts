@@ -482,7 +482,7 @@ function decodeGpu(node: YNode, report: Reporter): Gpu | undefined {
     const vendorNode = child(attrs, "vendor");
     const vendors = decodeMap(report, vendorNode, "map[string]gpuVendor", "gpu.attributes.vendor");
     if (vendors === null) {
-      report.add("gpu-vendor-missing", vendorNode ?? attrs, `sdl: invalid GPU attributes. at least one vendor must be set: add vendor: {nvidia: [{model: a100}]} or vendor: {nvidia: }`);
+      report.add("gpu-vendor-missing", entry(attrs, "vendor") ?? attrs, `sdl: invalid GPU attributes. at least one vendor must be set: add vendor: {nvidia: [{model: a100}]} or vendor: {nvidia: }`);
     } else if (vendors && vendors.kind === "map") {
       decodeGpuVendors(vendors, gpu, report);
     }
@@ -540,9 +540,12 @@ function decodeGpuVendors(vendors: YMap, gpu: Gpu, report: Reporter): void {
         else key += `/interface/${iface}`;
       }
       if (model) gpu.models.push({ vendor: "nvidia", model, node: modelNode ?? item });
-      addKey(model ? key : "vendor/nvidia/model/*", modelNode ?? item);
+      // Go builds the key from whatever is there: no model gives "vendor/nvidia/model/" + suffixes
+      addKey(key, modelNode ?? item);
     }
   }
+  // A vendor map that yields no nvidia model (empty, amd only, an empty list) means "any NVIDIA" to Go
+  if (gpu.attributes.length === 0) gpu.attributes.push({ key: "vendor/nvidia/model/*", value: "true", node: vendors });
 }
 
 function decodePlacement(e: YEntry, report: Reporter): PlacementProfile {

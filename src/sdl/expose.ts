@@ -4,7 +4,7 @@
  * `v2Exposes.toManifestExpose`, `ServiceExpose.GetEndpoints` and `computeEndpointSequenceNumbers`.
  */
 import type { JsonValue } from "./go-json.js";
-import { goSort, goStringLess } from "./go-sort.js";
+import { compareCodePoints, goSort, goStringLess } from "./go-sort.js";
 import type { Expose, HttpOptions, Sdl, Service } from "./model.js";
 import { EndpointKind, sortEndpoints, type ResourceEndpoint } from "./resources.js";
 import { child } from "./yaml.js";
@@ -56,7 +56,7 @@ export function endpointSequenceNumbers(sdl: Sdl): Map<string, number> {
       }
     }
   }
-  names.sort((a, b) => (goStringLess(a, b) ? -1 : goStringLess(b, a) ? 1 : 0));
+  names.sort(compareCodePoints);
   const numbers = new Map<string, number>();
   names.forEach((name, i) => numbers.set(name, i + 1));
   return numbers;
@@ -172,5 +172,5 @@ export function exposeToJson(expose: ServiceExpose): JsonValue {
 
 /** Deployment keys in Go's order (`sort.Strings`). */
 export function sortedNames(names: Iterable<string>): string[] {
-  return [...names].sort((a, b) => (goStringLess(a, b) ? -1 : goStringLess(b, a) ? 1 : 0));
+  return [...names].sort(compareCodePoints);
 }

@@ -5,9 +5,13 @@
 import type { RuleInfo } from "../findings.js";
 import { DECODE_RULES } from "./decode-rules.js";
 import { REFERENCE_RULES } from "./references.js";
+import { CHAIN_RULES } from "./chain.js";
+import { MANIFEST_RULES } from "./manifest-rules.js";
+import { PROVIDER_RULES } from "./provider.js";
+import { ADVICE_RULES } from "./advice.js";
 import { SCHEMA_RULES } from "../schema/index.js";
 
-export const RULES: readonly RuleInfo[] = [...DECODE_RULES, ...REFERENCE_RULES, ...SCHEMA_RULES];
+export const RULES: readonly RuleInfo[] = [...DECODE_RULES, ...REFERENCE_RULES, ...CHAIN_RULES, ...MANIFEST_RULES, ...PROVIDER_RULES, ...ADVICE_RULES, ...SCHEMA_RULES];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 

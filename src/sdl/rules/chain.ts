@@ -115,9 +115,10 @@ export function checkChain({ sdl, report, options }: RuleContext): void {
   const units = deployedUnits(sdl);
   for (const profile of deployedProfiles(units)) checkUnitLimits(profile, report);
   checkPrices(units, report, options);
+  const allowed = denomPolicy(options.network ?? "mainnet")?.allowed ?? [];
   const groups = unitsByPlacement(units);
-  for (const [placementName, groupUnits] of groups) checkGroupTotals(placementName, groupUnits, report);
-  checkGroupDenoms(groups, report);
+  for (const [placementName, groupUnits] of groups) checkGroupTotals(placementName, groupUnits, report, allowed);
+  checkGroupDenoms(groups, report, allowed);
 }
 
 /** Go decodes every pricing entry with `sdk.NewDecCoinFromDec`, which panics on an invalid denom. */
@@ -265,20 +266,28 @@ function checkPrices(units: readonly DeployedUnit[], report: Reporter, options: 
   }
 }
 
-function checkGroupTotals(placementName: string, units: readonly DeployedUnit[], report: Reporter): void {
-  // Price denoms: every resource unit of the group, in Go's order, against the first one
+/**
+ * The denom the others are compared with. Go compares with the first unit (or group), which can
+ * point at the one correct price; we compare with the first price the node accepts, so the finding
+ * lands on the price to change. The chain's message is the same check, operands swapped.
+ */
+function referenceOf<T>(items: readonly T[], denomOf: (item: T) => string, allowed: readonly string[]): T {
+  return items.find((item) => allowed.includes(denomOf(item))) ?? items[0]!;
+}
+
+function checkGroupTotals(placementName: string, units: readonly DeployedUnit[], report: Reporter, allowed: readonly string[]): void {
   const first = units[0]!;
+  const reference = referenceOf(units, (u) => u.price.denom, allowed);
   const mixed = new Set<Price>();
-  for (const unit of units.slice(1)) {
-    if (unit.price.denom !== first.price.denom && !mixed.has(unit.price)) {
-      mixed.add(unit.price);
-      report.add(
-        "denom-mixed-in-group",
-        denomWhere(unit.price),
-        `multi-denonimation group: (${unit.price.denom} == ${first.price.denom} fails): placement ${placementName} prices profile ${unit.deployment.profile} in ${unit.price.denom} ` +
-          `but profile ${first.deployment.profile} in ${first.price.denom}; price every profile in uact`,
-      );
-    }
+  for (const unit of units) {
+    if (unit.price.denom === reference.price.denom || mixed.has(unit.price)) continue;
+    mixed.add(unit.price);
+    report.add(
+      "denom-mixed-in-group",
+      denomWhere(unit.price),
+      `multi-denonimation group: (${unit.price.denom} == ${reference.price.denom} fails): placement ${placementName} prices profile ${unit.deployment.profile} in ${unit.price.denom} ` +
+        `but profile ${reference.deployment.profile} in ${reference.price.denom}; price every profile in the same denom (uact)`,
+    );
   }
 
   const counts = units.map((u) => u.deployment.count);
@@ -371,18 +380,18 @@ function checkGroupTotals(placementName: string, units: readonly DeployedUnit[],
 }
 
 /** Cross-group check (Go's `ValidateDeploymentGroups`): every group's price denom equals the first group's. */
-function checkGroupDenoms(byPlacement: Map<string, DeployedUnit[]>, report: Reporter): void {
-  const groups = [...byPlacement.entries()];
-  const firstGroup = groups[0];
-  if (!firstGroup) return;
-  const denom = firstGroup[1][0]!.price.denom;
-  for (const [placementName, units] of groups.slice(1)) {
-    const price = units[0]!.price;
-    if (price.denom === denom) continue;
+function checkGroupDenoms(byPlacement: Map<string, DeployedUnit[]>, report: Reporter, allowed: readonly string[]): void {
+  // A group's denom is its first unit's (Go sums the unit prices starting from the first)
+  const groups = [...byPlacement.entries()].map(([name, units]) => ({ name, price: units[0]!.price }));
+  if (groups.length < 2) return;
+  const reference = referenceOf(groups, (g) => g.price.denom, allowed);
+  for (const group of groups) {
+    if (group.price.denom === reference.price.denom) continue;
     report.add(
       "denom-inconsistent-groups",
-      denomWhere(price),
-      `invalid price: inconsistent group denomination: ${denom} != ${price.denom}: placement ${placementName} is priced in ${price.denom} but placement ${firstGroup[0]} in ${denom}; price every placement in uact`,
+      denomWhere(group.price),
+      `invalid price: inconsistent group denomination: ${reference.price.denom} != ${group.price.denom}: placement ${group.name} is priced in ${group.price.denom} ` +
+        `but placement ${reference.name} in ${reference.price.denom}; price every placement in the same denom (uact)`,
     );
   }
 }

@@ -45,7 +45,7 @@ export function checkReferences({ sdl, report }: RuleContext): void {
   for (const [name, endpoint] of sdl.endpoints) {
     if (!ENDPOINT_NAME.test(name)) report.add("endpoint-name-invalid", endpoint.entry, `SDL invalid: endpoint named "${name}" is not a valid name: use lowercase letters, digits, "-" and "_" (at least 2 characters, starting with a letter)`);
     if (endpoint.kind === "") report.add("endpoint-kind-invalid", endpoint.entry, `SDL invalid: endpoint named "${name}" has no kind: add kind: ip`);
-    else if (endpoint.kind !== "ip") report.add("endpoint-kind-invalid", endpoint.entry.value, `SDL invalid: endpoint named "${name}", unknown kind "${endpoint.kind}": the only kind is ip`);
+    else if (endpoint.kind !== "ip") report.add("endpoint-kind-invalid", (endpoint.entry.value.kind === "map" && endpoint.entry.value.entries.find((e) => e.key.text === "kind")?.value) || endpoint.entry, `SDL invalid: endpoint named "${name}", unknown kind "${endpoint.kind}": the only kind is ip`);
   }
 
   const endpointsUsed = new Set<string>();

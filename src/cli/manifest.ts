@@ -1,0 +1,82 @@
+/**
+ * The `akash-stack manifest FILE [--hash]` action: print the manifest a provider receives for an
+ * SDL (the exact bytes whose SHA-256 goes on chain), or just that hash. Refuses SDLs the Go parser
+ * or the manifest validation would reject, since their manifest would never be accepted.
+ * Loaded by `main.ts` only when `manifest` runs.
+ */
+import { readFile } from "node:fs/promises";
+import { decodeSdl } from "../sdl/decode.js";
+import type { Finding, Layer } from "../sdl/findings.js";
+import { lintSdl } from "../sdl/index.js";
+import { buildManifest, manifestHash, manifestToSortedJSON } from "../sdl/manifest.js";
+import { Reporter } from "../sdl/report.js";
+import { parseYaml } from "../sdl/yaml.js";
+
+export interface ManifestOptions {
+  /** Print only the hex SHA-256 (the deployment version) instead of the JSON. */
+  hash?: boolean;
+}
+
+export interface ManifestContext {
+  write(stream: "stdout" | "stderr", text: string): void;
+}
+
+const PREFIX = "akash-stack manifest:";
+const EXIT_OK = 0;
+const EXIT_REJECTED = 1;
+const EXIT_UNREADABLE = 2;
+
+/**
+ * Layers whose errors do not change the manifest: chain rules (prices, denoms, limits) apply to the
+ * deployment transaction, provider rules to bidding, schema-only rules to chain-sdk's validator.
+ */
+const NON_BLOCKING_LAYERS: ReadonlySet<Layer> = new Set<Layer>(["chain", "provider", "schema-only", "advice"]);
+
+const defaultContext: ManifestContext = {
+  write(stream, text) {
+    (stream === "stdout" ? process.stdout : process.stderr).write(text);
+  },
+};
+
+/** Runs `manifest` and returns the exit code: 0 printed, 1 the SDL is rejected, 2 the file cannot be read. */
+export async function runManifest(file: string, opts: ManifestOptions, context: ManifestContext = defaultContext): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    context.write("stderr", `${PREFIX} cannot read ${file}: ${reason(err)}\n`);
+    return EXIT_UNREADABLE;
+  }
+
+  const blocking = lintSdl(text).findings.filter(blocksManifest);
+  if (blocking.length > 0) {
+    for (const f of blocking) context.write("stderr", `${file}:${f.line}:${f.column}: error ${f.ruleId} ${f.message}\n`);
+    const count = `${blocking.length} error${blocking.length === 1 ? "" : "s"}`;
+    context.write("stderr", `${PREFIX} ${file} has ${count} that the Go parser or the provider's manifest check would reject; fix ${blocking.length === 1 ? "it" : "them"} and run again (no manifest written)\n`);
+    return EXIT_REJECTED;
+  }
+
+  const root = parseYaml(text).root;
+  const sdl = root && root.kind === "map" ? decodeSdl(root, new Reporter()) : undefined;
+  if (!sdl) {
+    // lint reports these as errors; reaching here means the two disagree, which is worth saying plainly
+    context.write("stderr", `${PREFIX} ${file} is not an SDL with a readable version: run 'akash-stack lint ${file}' for details\n`);
+    return EXIT_REJECTED;
+  }
+
+  const json = manifestToSortedJSON(buildManifest(sdl));
+  context.write("stdout", `${opts.hash ? manifestHash(json) : json}\n`);
+  return EXIT_OK;
+}
+
+function blocksManifest(f: Finding): boolean {
+  return f.severity === "error" && !NON_BLOCKING_LAYERS.has(f.layer);
+}
+
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === "ENOENT") return "no such file";
+  if (e?.code === "EISDIR") return "it is a folder; name an SDL file";
+  if (e?.code === "EACCES") return "permission denied";
+  return e instanceof Error ? e.message : String(err);
+}

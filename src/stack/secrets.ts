@@ -1,0 +1,205 @@
+/**
+ * Secrets are declared by name in a stack and travel through synthesis as the placeholder
+ * `<secret:NAME>`, also inside template literals (`postgres://u:${password}@db`), because a
+ * `Secret` turns into its placeholder when converted to a string. Values exist only at deploy
+ * time: `resolveSecrets` fills the placeholders of a synthesized SDL from the environment, from
+ * files the user names, or, for generated secrets, from a 0600 file under `$AKASH_STACK_HOME`.
+ * Nothing here logs or returns a value except inside the resolved SDL text.
+ */
+import { generateKeyPair, randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { isAbsolute, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { isScalar, parseDocument, visit } from "yaml";
+import { loadGeneratedSecrets, saveGeneratedSecrets, SECRETS_FILE_NAME } from "./secret-store.js";
+
+/** How a generated secret is made on first deploy. */
+export type GeneratedSecretKind = "password" | "rsa-private-key-pem-base64";
+
+export const GENERATED_SECRET_KINDS: readonly GeneratedSecretKind[] = ["password", "rsa-private-key-pem-base64"];
+
+/** Marks secret objects so they are recognised across copies of this module (see `isSecret`). */
+export const SECRET_KIND = "akash-stack/secret";
+
+/** A secret declared by a stack. Its string form is the placeholder, never a value. */
+export interface Secret {
+  readonly kind: typeof SECRET_KIND;
+  readonly name: string;
+  /** Set for secrets akash-stack creates on first deploy when the user gives none. */
+  readonly generated: GeneratedSecretKind | undefined;
+  /** `<secret:NAME>`. */
+  toString(): string;
+}
+
+/** Environment-variable syntax, so the value can always come from `NAME=… akash-stack deploy`. */
+export const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const PLACEHOLDER = /<secret:([A-Za-z_][A-Za-z0-9_]*)>/g;
+
+export function placeholder(name: string): string {
+  return `<secret:${name}>`;
+}
+
+export function makeSecret(name: string, generated?: GeneratedSecretKind): Secret {
+  const text = placeholder(name);
+  return Object.freeze({
+    kind: SECRET_KIND,
+    name,
+    generated,
+    toString: () => text,
+    // `${secret}` uses toPrimitive before toString; JSON.stringify uses toJSON.
+    [Symbol.toPrimitive]: () => text,
+    toJSON: () => text,
+  });
+}
+
+export function isSecret(value: unknown): value is Secret {
+  return typeof value === "object" && value !== null && (value as Secret).kind === SECRET_KIND && typeof (value as Secret).name === "string";
+}
+
+/** The distinct secret names referenced by placeholders in `text`, in order of first use. */
+export function placeholderNames(text: string): string[] {
+  const names = new Set<string>();
+  for (const match of text.matchAll(PLACEHOLDER)) names.add(match[1]!);
+  return [...names];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deploy time: filling the placeholders
+// ---------------------------------------------------------------------------------------------
+
+export interface ResolveSecretsOptions {
+  /** Where values come from first: the variable of the same name (usually `process.env`). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** `$AKASH_STACK_HOME`: the folder that keeps generated secrets (see `stackHome`). */
+  home: string;
+  /** Secrets the user keeps in files, by name: `{REGISTRY_PASSWORD: "~/.registry-pass"}`. Wins over `env`. */
+  secretFiles?: Readonly<Record<string, string>>;
+  /** The stack's generated secrets and their kinds (`SynthResult.secrets`); any other name must be given. */
+  generated?: Readonly<Record<string, GeneratedSecretKind>>;
+  /** Base for relative `secretFiles` paths; default the current directory. */
+  cwd?: string;
+}
+
+export interface ResolvedSecrets {
+  /** The SDL with every placeholder filled; when `missing` is not empty, the input unchanged. */
+  text: string;
+  /** Every secret that has no value, sorted. A deploy must stop before any transaction when this is not empty. */
+  missing: string[];
+  /** Why a missing secret is missing, when it is more than "not set" (an unreadable file). Never a value. */
+  reasons: Record<string, string>;
+  /** Generated secrets created by this call (names only). */
+  created: string[];
+  /** Things the user should know that do not stop the deploy (names and paths only). */
+  notices: string[];
+}
+
+/**
+ * Fills the `<secret:NAME>` placeholders of a synthesized SDL. The SDL is parsed and the filled
+ * values are written back as YAML scalars, so a value containing `: `, `#`, quotes or newlines
+ * stays one string and cannot change the document's structure.
+ *
+ * Order of sources: a named file, then the environment variable, then (for generated secrets)
+ * the secrets file under `home`, creating the value there on first use. Missing secrets are all
+ * collected before anything is generated or written, so a failed call leaves no trace.
+ */
+export async function resolveSecrets(sdlText: string, options: ResolveSecretsOptions): Promise<ResolvedSecrets> {
+  const names = placeholderNames(sdlText);
+  const values = new Map<string, string>();
+  const missing: string[] = [];
+  const reasons: Record<string, string> = {};
+  const toGenerate: string[] = [];
+
+  for (const name of names) {
+    const file = options.secretFiles?.[name];
+    if (file !== undefined) {
+      const path = isAbsolute(file) ? file : resolve(options.cwd ?? process.cwd(), file);
+      try {
+        const value = stripFinalNewline(await readFile(path, "utf8"));
+        if (value === "") {
+          missing.push(name);
+          reasons[name] = `the file ${file} is empty`;
+        } else values.set(name, value);
+      } catch (err) {
+        missing.push(name);
+        reasons[name] = `the file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`;
+      }
+      continue;
+    }
+    const fromEnv = options.env[name];
+    if (fromEnv !== undefined && fromEnv !== "") values.set(name, fromEnv);
+    else if (options.generated?.[name]) toGenerate.push(name);
+    else missing.push(name);
+  }
+
+  const notices: string[] = [];
+  const created: string[] = [];
+  if (missing.length > 0) return { text: sdlText, missing: missing.sort(), reasons, created, notices };
+
+  if (toGenerate.length > 0) {
+    const store = await loadGeneratedSecrets(options.home);
+    if (store.tightenedPermissions) notices.push(`${join(options.home, SECRETS_FILE_NAME)} was readable by others; its mode is now 0600`);
+    for (const name of toGenerate) {
+      let value = store.secrets[name];
+      if (value === undefined) {
+        value = await generateSecret(options.generated![name]!);
+        store.secrets[name] = value;
+        created.push(name);
+      }
+      values.set(name, value);
+    }
+    if (created.length > 0) await saveGeneratedSecrets(options.home, store.secrets);
+  }
+
+  return { text: fillPlaceholders(sdlText, values), missing, reasons, created, notices };
+}
+
+/** A message for a deploy that must stop: every missing name and how to provide it. */
+export function describeMissingSecrets(result: Pick<ResolvedSecrets, "missing" | "reasons">): string {
+  const lines = result.missing.map((name) => `  ${name}${result.reasons[name] ? `: ${result.reasons[name]}` : ""}`);
+  return (
+    `${result.missing.length} secret${result.missing.length === 1 ? " has" : "s have"} no value, so nothing was deployed:\n${lines.join("\n")}\n` +
+    `Set each as an environment variable of the same name, or name a file that holds it.`
+  );
+}
+
+/** `$AKASH_STACK_HOME`, else `.akash-stack/` in the current directory (git-ignored). */
+export function stackHome(env: Readonly<Record<string, string | undefined>> = process.env, cwd: string = process.cwd()): string {
+  const configured = env.AKASH_STACK_HOME;
+  return configured ? resolve(cwd, configured) : join(cwd, ".akash-stack");
+}
+
+function fillPlaceholders(sdlText: string, values: ReadonlyMap<string, string>): string {
+  const doc = parseDocument(sdlText, { keepSourceTokens: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (isScalar(node) && typeof node.value === "string" && node.value.includes("<secret:")) {
+        node.value = node.value.replace(PLACEHOLDER, (whole, name: string) => values.get(name) ?? whole);
+      }
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}
+
+function stripFinalNewline(text: string): string {
+  return text.replace(/\r?\n$/, "");
+}
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+async function generateSecret(kind: GeneratedSecretKind): Promise<string> {
+  switch (kind) {
+    case "password":
+      // 192 random bits in URL-safe base64: safe inside a postgres:// URL, YAML and shell words.
+      return randomBytes(24).toString("base64url");
+    case "rsa-private-key-pem-base64": {
+      const { privateKey } = await generateKeyPairAsync("rsa", {
+        modulusLength: 4096,
+        publicKeyEncoding: { type: "spki", format: "pem" },
+        privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      });
+      // Base64 keeps the PEM on one line, so it fits an SDL env entry.
+      return Buffer.from(privateKey, "utf8").toString("base64");
+    }
+  }
+}
