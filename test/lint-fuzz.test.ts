@@ -771,6 +771,8 @@ describe("lintSdl fuzzing", () => {
     const applied = new Map<string, number>();
     let slowest = { ms: 0, label: "" };
     let withFindings = 0;
+    let lintMs = 0;
+    const started = performance.now();
     for (let index = 0; index < CASES; index++) {
       const rng = new Rng(caseSeed(SEED, index));
       const source = rng.pick(sources);
@@ -787,9 +789,14 @@ describe("lintSdl fuzzing", () => {
       const { failure, ms, findingCount } = check(label, text);
       if (failure) failures.push(failure);
       else if (findingCount > 0) withFindings++;
+      lintMs += ms;
       if (ms > slowest.ms) slowest = { ms, label };
     }
-    console.log(`lint fuzz: ${withFindings} of ${CASES} cases had findings; slowest ${slowest.ms.toFixed(0)} ms (${slowest.label})`);
+    const totalMs = performance.now() - started;
+    console.log(
+      `lint fuzz: ${withFindings} of ${CASES} cases had findings; ${(lintMs / 1000).toFixed(1)} s linting of ${(totalMs / 1000).toFixed(1)} s; ` +
+        `slowest ${slowest.ms.toFixed(0)} ms (${slowest.label})`,
+    );
     expect(failures, describeFailures(failures)).toEqual([]);
     // The generator must really exercise every mutation, or the test proves less than it claims.
     for (const mutation of MUTATIONS) expect(applied.get(mutation.name) ?? 0, `mutation ${mutation.name} never ran`).toBeGreaterThan(20);

@@ -48,7 +48,7 @@ describe("decode rules", () => {
     it("reports a duplicated key at the second key", () => {
       const text = edit(BASE, "    image: nginx:1.27.3\n", "    image: nginx:1.27.3\n    image: nginx:1.27.4\n");
       const f = expectOne(text, "yaml-syntax", "error", at(text, "    image: nginx:1.27.4", "image"));
-      expect(f.message).toMatch(/unique/);
+      expect(f.message).toContain('"image"');
     });
     it("warns that a second document is ignored", () => {
       const text = BASE + "---\nversion: \"2.1\"\n";
@@ -185,7 +185,8 @@ describe("decode rules", () => {
     it("accepts tee: cpu", () => {
       const text = serviceExtra(BASE, "    params:\n      tee: cpu\n");
       expectNone(text, "tee-type-unsupported");
-      expect(lint(text)).toEqual([]);
+      // only chain-sdk alpha.25's schema (which predates tee) objects
+      expect(lint(text).filter((f) => f.layer !== "schema-only")).toEqual([]);
     });
   });
 
@@ -436,10 +437,12 @@ describe("reference rules", () => {
       expectOne(text, "storage-mount-invalid", "error", at(text, "mount: data", "data"));
       expectNone(VALID, "storage-mount-invalid");
     });
-    it("storage-mount-duplicate: reports two volumes at one mount point", () => {
-      const text = mounted("        data:\n          mount: /data\n        cache:\n          mount: /data/\n", "          - name: data\n            size: 10Gi\n          - name: cache\n            size: 1Gi\n");
-      const f = expectOne(text, "storage-mount-duplicate", "error", at(text, "mount: /data/", "/data/"));
+    it("storage-mount-duplicate: reports two volumes at one mount point, compared as written (like Go)", () => {
+      const twoVolumes = "          - name: data\n            size: 10Gi\n          - name: cache\n            size: 1Gi\n";
+      const text = mounted("        data:\n          mount: /data\n        cache:\n          mount: /data \n", twoVolumes);
+      const f = expectOne(text, "storage-mount-duplicate", "error", at(text, "mount: /data \n", "/data"));
       expect(f.message).toMatch(/^sdl: duplicated mount point: mount "\/data" already in use by volume "data"/);
+      expectNone(mounted("        data:\n          mount: /data\n        cache:\n          mount: /data/\n", twoVolumes), "storage-mount-duplicate");
       expectNone(VALID, "storage-mount-duplicate");
     });
 
@@ -527,10 +530,10 @@ describe("reference rules", () => {
       const withGpu = edit(text, STORAGE, `${STORAGE}        gpu:\n          units: 1\n${NVIDIA_A100}`);
       expectNone(withGpu, "tee-requires-gpu");
     });
-    it("tee-conflict: reports two TEE types in one placement at the second service's tee (Go's order: db, then web)", () => {
+    it("tee-conflict: reports two TEE types in one placement at the later service in the file", () => {
       const text = edits(TWO_SERVICES, ["    image: nginx:1.27.3\n", "    image: nginx:1.27.3\n    params:\n      tee: cpu-gpu\n"], ["    image: postgres:16.4\n", "    image: postgres:16.4\n    params:\n      tee: cpu\n"]);
-      const f = expectOne(text, "tee-conflict", "error", at(text, "tee: cpu-gpu", "cpu-gpu"));
-      expect(f.message).toMatch(/^sdl: conflicting tee types in the same placement group: group "akash" has "cpu" and "cpu-gpu"/);
+      const f = expectOne(text, "tee-conflict", "error", at(text, "tee: cpu\n", "cpu"));
+      expect(f.message).toMatch(/^sdl: conflicting tee types in the same placement group: group "akash" has /);
       const same = edit(text, "tee: cpu-gpu", "tee: cpu");
       expectNone(same, "tee-conflict");
     });

@@ -36,6 +36,26 @@ const COMMANDS: readonly CommandSpec[] = [
       return lintCommand(paths, command.opts<LintFlags>(), { toolVersion: packageJson.version, write });
     },
   },
+  {
+    name: "manifest",
+    summary: "print the manifest a provider receives for an SDL (or its hash with --hash)",
+    configure(command) {
+      command
+        .argument("<file>", "the SDL file")
+        .option("--hash", "print only the hex SHA-256 version hash that goes on chain")
+        .addHelpText(
+          "after",
+          `
+Prints the canonical sorted JSON, byte for byte what a provider receives, followed by a newline.
+Works on any SDL the Go parser accepts (chain pricing rules do not apply). Exit codes: 0 printed,
+1 the SDL has errors the Go parser or the provider's manifest check would reject, 2 unreadable file.`,
+        );
+    },
+    async run(command) {
+      const { runManifest } = await import("./manifest.js");
+      return runManifest(command.processedArgs[0] as string, command.opts<{ hash?: boolean }>());
+    },
+  },
 ];
 
 function configureLint(command: Command): void {

@@ -5,12 +5,9 @@
  * Loaded by `main.ts` only when `manifest` runs.
  */
 import { readFile } from "node:fs/promises";
-import { decodeSdl } from "../sdl/decode.js";
 import type { Finding, Layer } from "../sdl/findings.js";
-import { lintSdl } from "../sdl/index.js";
+import { lintText } from "../sdl/lint.js";
 import { buildManifest, manifestHash, manifestToSortedJSON } from "../sdl/manifest.js";
-import { Reporter } from "../sdl/report.js";
-import { parseYaml } from "../sdl/yaml.js";
 
 export interface ManifestOptions {
   /** Print only the hex SHA-256 (the deployment version) instead of the JSON. */
@@ -48,7 +45,8 @@ export async function runManifest(file: string, opts: ManifestOptions, context: 
     return EXIT_UNREADABLE;
   }
 
-  const blocking = lintSdl(text).findings.filter(blocksManifest);
+  const { findings, sdl } = lintText(text);
+  const blocking = findings.filter(blocksManifest);
   if (blocking.length > 0) {
     for (const f of blocking) context.write("stderr", `${file}:${f.line}:${f.column}: error ${f.ruleId} ${f.message}\n`);
     const count = `${blocking.length} error${blocking.length === 1 ? "" : "s"}`;
@@ -56,8 +54,6 @@ export async function runManifest(file: string, opts: ManifestOptions, context: 
     return EXIT_REJECTED;
   }
 
-  const root = parseYaml(text).root;
-  const sdl = root && root.kind === "map" ? decodeSdl(root, new Reporter()) : undefined;
   if (!sdl) {
     // lint reports these as errors; reaching here means the two disagree, which is worth saying plainly
     context.write("stderr", `${PREFIX} ${file} is not an SDL with a readable version: run 'akash-stack lint ${file}' for details\n`);

@@ -7,23 +7,13 @@
  * the findings of the others.
  */
 import { readFileSync, statSync } from "node:fs";
-import type { Finding, LintOptions, RuleInfo } from "../sdl/findings.js";
+import type { Finding, LintOptions } from "../sdl/findings.js";
 import { lintSdl } from "../sdl/index.js";
 import { discoverFiles, pathError, type DiscoveredFile } from "./discover.js";
 
 /** SDLs are a few KiB; a file this large is not one, and parsing it would only waste time and memory. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-/** Rules reported by the file runner itself rather than the SDL engine. */
-export const RUNNER_RULES: readonly RuleInfo[] = [
-  {
-    id: "file-too-large",
-    layer: "yaml",
-    severity: "error",
-    summary: `An SDL file must be at most ${MAX_FILE_BYTES / 1024 / 1024} MiB; larger files are not parsed.`,
-  },
-  { id: "internal-error", layer: "yaml", severity: "error", summary: "The linter itself failed on this file (a bug: please report it)." },
-];
 
 export interface FileReport {
   /** The path as shown to the user (relative to the working folder when inside it). */

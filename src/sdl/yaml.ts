@@ -123,6 +123,7 @@ export function parseYaml(text: string): ParsedYaml {
     }
     throw err;
   }
+  if (converter.duplicateKeys.length > 0) return { root: undefined, problems: [...problems, ...converter.duplicateKeys], positionAt };
   if (root.kind !== "map") {
     problems.push({ code: "not-a-mapping", message: "the document is not a YAML mapping, so it is not an SDL", line: root.line, column: root.column });
   }
@@ -132,7 +133,7 @@ export function parseYaml(text: string): ParsedYaml {
 type ParsedDocument = Document.Parsed;
 
 function parseDocuments(text: string, lineCounter: LineCounter): ParsedDocument[] {
-  const docs = parseAllDocuments(text, { lineCounter, schema: "core", uniqueKeys: true, prettyErrors: false, strict: false });
+  const docs = parseAllDocuments(text, { lineCounter, schema: "core", uniqueKeys: false, prettyErrors: false, strict: false });
   return Array.isArray(docs) ? docs : [];
 }
 
@@ -206,12 +207,16 @@ class Converter {
   private readonly anchors = new Map<string, YNode>();
   /** Expanded size of each converted node, memoised so alias chains are counted without expanding them. */
   private readonly sizes = new Map<YNode, number>();
+  private aliases = 0;
+  /** Duplicate mapping keys, found here with a Set because the yaml package's own check is quadratic. */
+  readonly duplicateKeys: YamlProblem[] = [];
 
   constructor(private readonly positionAt: (offset: number) => Position) {}
 
   convert(node: YamlNode | null | undefined, pointer: string, fallbackOffset = 0): YNode {
     const root = this.node(node, pointer, fallbackOffset);
-    if (this.size(root) > MAX_EXPANDED_NODES) throw new AliasBomb({ line: root.line, column: root.column });
+    // Only aliases can make a small text expand: a large document without them is just large.
+    if (this.aliases > 0 && this.size(root) > MAX_EXPANDED_NODES) throw new AliasBomb({ line: root.line, column: root.column });
     return root;
   }
 
@@ -220,6 +225,7 @@ class Converter {
       return { kind: "scalar", value: null, text: "", quoted: false, tag: "null", pointer, ...this.positionAt(fallbackOffset) };
     }
     if (isAlias(node)) {
+      this.aliases++;
       const shared = this.anchors.get(node.source);
       if (shared) return shared;
       return this.node(undefined, pointer, node.range?.[0] ?? fallbackOffset);
@@ -229,10 +235,15 @@ class Converter {
     if (isMap(node)) {
       const map: YMap = { kind: "map", entries: [], pointer, ...at };
       this.remember(node, map);
+      const seen = new Map<string, number>();
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
         const key = this.node(keyNode, pointer, node.range?.[0] ?? fallbackOffset);
         const keyScalar: YScalar = key.kind === "scalar" ? key : { ...at, kind: "scalar", value: "", text: "", quoted: false, tag: "str", pointer };
+        const firstLine = seen.get(keyScalar.text);
+        if (firstLine !== undefined) {
+          this.duplicateKeys.push({ code: "syntax", message: `mapping key "${keyScalar.text}" already defined at line ${firstLine}: remove or rename one of them`, line: keyScalar.line, column: keyScalar.column });
+        } else seen.set(keyScalar.text, keyScalar.line);
         const childPointer = `${pointer}/${pointerSegment(keyScalar.text)}`;
         const valueOffset = keyNode?.range?.[1] ?? node.range?.[0] ?? fallbackOffset;
         const value = this.node(pair.value as YamlNode | null, childPointer, valueOffset);

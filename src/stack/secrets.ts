@@ -10,7 +10,7 @@ import { generateKeyPair, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { isScalar, parseDocument, visit } from "yaml";
+import { parseDocument, visit, type Document, type Scalar } from "yaml";
 import { loadGeneratedSecrets, saveGeneratedSecrets, SECRETS_FILE_NAME } from "./secret-store.js";
 
 /** How a generated secret is made on first deploy. */
@@ -104,7 +104,9 @@ export interface ResolvedSecrets {
  * collected before anything is generated or written, so a failed call leaves no trace.
  */
 export async function resolveSecrets(sdlText: string, options: ResolveSecretsOptions): Promise<ResolvedSecrets> {
-  const names = placeholderNames(sdlText);
+  const doc = parseDocument(sdlText);
+  // Names come from the document's values only: comments may mention secrets without needing them.
+  const names = [...new Set(stringScalars(doc).flatMap((node) => placeholderNames(node.value)))];
   const values = new Map<string, string>();
   const missing: string[] = [];
   const reasons: Record<string, string> = {};
@@ -151,7 +153,10 @@ export async function resolveSecrets(sdlText: string, options: ResolveSecretsOpt
     if (created.length > 0) await saveGeneratedSecrets(options.home, store.secrets);
   }
 
-  return { text: fillPlaceholders(sdlText, values), missing, reasons, created, notices };
+  for (const node of stringScalars(doc)) {
+    node.value = node.value.replace(PLACEHOLDER, (whole, name: string) => values.get(name) ?? whole);
+  }
+  return { text: doc.toString({ lineWidth: 0 }), missing, reasons, created, notices };
 }
 
 /** A message for a deploy that must stop: every missing name and how to provide it. */
@@ -169,16 +174,14 @@ export function stackHome(env: Readonly<Record<string, string | undefined>> = pr
   return configured ? resolve(cwd, configured) : join(cwd, ".akash-stack");
 }
 
-function fillPlaceholders(sdlText: string, values: ReadonlyMap<string, string>): string {
-  const doc = parseDocument(sdlText, { keepSourceTokens: false });
+function stringScalars(doc: Document): Array<Scalar<string>> {
+  const found: Array<Scalar<string>> = [];
   visit(doc, {
     Scalar(_key, node) {
-      if (isScalar(node) && typeof node.value === "string" && node.value.includes("<secret:")) {
-        node.value = node.value.replace(PLACEHOLDER, (whole, name: string) => values.get(name) ?? whole);
-      }
+      if (typeof node.value === "string") found.push(node as Scalar<string>);
     },
   });
-  return doc.toString({ lineWidth: 0 });
+  return found;
 }
 
 function stripFinalNewline(text: string): string {

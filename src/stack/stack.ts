@@ -27,7 +27,7 @@ import type {
 } from "./model.js";
 import type { ParamDefaults, ParamValues } from "./params.js";
 import { GENERATED_SECRET_KINDS, isSecret, makeSecret, SECRET_NAME, type GeneratedSecretKind, type Secret } from "./secrets.js";
-import { formatSize, isSizeLike, type Size } from "./size.js";
+import { isSizeLike, type Size } from "./size.js";
 
 export type { Proto, StorageClass } from "./model.js";
 
@@ -225,21 +225,18 @@ class StackBuilder implements Stack {
   readonly dns: Stack["dns"];
 
   constructor(private readonly stackLocation: SourceLocation) {
-    const builder = this;
-    this.dns = {
-      zone(zone: string): DnsZone {
-        const at = callerOf(this.zone);
-        if (!ZONE.test(zone)) builder.problem(at, `DNS zone ${JSON.stringify(zone)} is not a domain name: write it lowercase, like example.com`);
-        const handle: DnsZone = {
-          zone,
-          a(name, ip, options = {}) {
-            builder.addARecord(zone, name, ip, options.ttl, callerOf(handle.a));
-            return handle;
-          },
-        };
+    // Plain functions, not methods: `callerOf` needs the exact function object that was called.
+    const zone = (zoneName: string): DnsZone => {
+      const at = callerOf(zone);
+      if (!ZONE.test(zoneName)) this.problem(at, `DNS zone ${JSON.stringify(zoneName)} is not a domain name: write it lowercase, like example.com`);
+      const a = (name: string, ip: IpEndpoint, options: { ttl?: number } = {}): DnsZone => {
+        this.addARecord(zoneName, name, ip, options.ttl, callerOf(a));
         return handle;
-      },
+      };
+      const handle: DnsZone = Object.freeze({ zone: zoneName, a });
+      return handle;
     };
+    this.dns = Object.freeze({ zone });
   }
 
   service(name: string, props: ServiceProps): ServiceHandle {
@@ -505,9 +502,4 @@ class ServiceHandleImpl implements ServiceHandle {
     this.builder.addAllow(this, client, props, callerOf(ServiceHandleImpl.prototype.allow));
     return this;
   }
-}
-
-/** For messages: "6Gi". */
-export function describeSize(size: { mebibytes: number }): string {
-  return formatSize(size);
 }
