@@ -57,6 +57,7 @@ export function decodeSdl(root: YMap, report: Reporter): Sdl | undefined {
     versionNode: versionEntry?.value.kind === "scalar" ? versionEntry.value : undefined,
     root,
     services: new Map(),
+    undecodedServices: new Set(),
     compute: new Map(),
     placements: new Map(),
     deployments: new Map(),
@@ -69,6 +70,7 @@ export function decodeSdl(root: YMap, report: Reporter): Sdl | undefined {
   for (const e of mapEntries(report, child(root, "services"), "map[string]v2Service", "services")) {
     const svc = decodeService(e, version, report);
     if (svc) sdl.services.set(svc.name, svc);
+    else sdl.undecodedServices.add(e.key.text);
   }
   const profiles = decodeMap(report, child(root, "profiles"), "v2profiles", "profiles");
   if (profiles) {

@@ -14,6 +14,8 @@ export interface Sdl {
   versionNode: YScalar | undefined;
   root: YMap;
   services: Map<string, Service>;
+  /** Services whose definition failed to decode (reported already); rules must not call them missing. */
+  undecodedServices: Set<string>;
   compute: Map<string, ComputeProfile>;
   placements: Map<string, PlacementProfile>;
   /** deployment.<service>.<placement>, in file order. */

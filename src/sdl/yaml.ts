@@ -117,6 +117,10 @@ export function parseYaml(text: string): ParsedYaml {
   try {
     root = converter.convert(first.contents as YamlNode, "");
   } catch (err) {
+    if (err instanceof AliasCycle) {
+      problems.push({ code: "excessive-aliasing", message: `${err.message}: an alias cannot refer to the mapping or list it is inside`, ...err.at });
+      return { root: undefined, problems, positionAt };
+    }
     if (err instanceof AliasBomb) {
       problems.push({ code: "excessive-aliasing", message: `document contains excessive aliasing (expands past ${MAX_EXPANDED_NODES} nodes)`, ...err.at });
       return { root: undefined, problems, positionAt };
@@ -196,6 +200,15 @@ function syntaxProblem(message: string, offset: number, positionAt: (o: number) 
   return { code: "syntax", message: firstLine.replace(/ at line \d+, column \d+:?$/, ""), ...positionAt(offset) };
 }
 
+class AliasCycle extends Error {
+  constructor(
+    readonly anchor: string,
+    readonly at: Position,
+  ) {
+    super(`anchor '${anchor}' value contains itself`);
+  }
+}
+
 class AliasBomb extends Error {
   constructor(readonly at: Position) {
     super("excessive aliasing");
@@ -208,6 +221,8 @@ class Converter {
   /** Expanded size of each converted node, memoised so alias chains are counted without expanding them. */
   private readonly sizes = new Map<YNode, number>();
   private aliases = 0;
+  /** Collections being converted: an alias to one of them would make the tree a cycle. */
+  private readonly open = new Set<YNode>();
   /** Duplicate mapping keys, found here with a Set because the yaml package's own check is quadratic. */
   readonly duplicateKeys: YamlProblem[] = [];
 
@@ -227,6 +242,10 @@ class Converter {
     if (isAlias(node)) {
       this.aliases++;
       const shared = this.anchors.get(node.source);
+      if (shared && this.open.has(shared)) {
+        // yaml.v3 refuses an anchor whose value contains an alias to itself; so do we (no cycles downstream)
+        throw new AliasCycle(node.source, this.positionAt(node.range?.[0] ?? fallbackOffset));
+      }
       if (shared) return shared;
       return this.node(undefined, pointer, node.range?.[0] ?? fallbackOffset);
     }
@@ -235,6 +254,7 @@ class Converter {
     if (isMap(node)) {
       const map: YMap = { kind: "map", entries: [], pointer, ...at };
       this.remember(node, map);
+      this.open.add(map);
       const seen = new Map<string, number>();
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
@@ -249,13 +269,16 @@ class Converter {
         const value = this.node(pair.value as YamlNode | null, childPointer, valueOffset);
         map.entries.push({ key: { ...keyScalar, pointer: childPointer }, value });
       }
+      this.open.delete(map);
       out = map;
     } else if (isSeq(node)) {
       const seq: YSeq = { kind: "seq", items: [], pointer, ...at };
       this.remember(node, seq);
+      this.open.add(seq);
       node.items.forEach((item, index) => {
         seq.items.push(this.node(item as YamlNode | null, `${pointer}/${index}`, node.range?.[0] ?? fallbackOffset));
       });
+      this.open.delete(seq);
       out = seq;
     } else if (isScalar(node)) {
       out = scalarOf(node.value, node.source, node.type, pointer, at);

@@ -11,8 +11,11 @@ export type ParamDefaults = Readonly<Record<string, ParamValue>>;
 
 /** What `build` receives: the defaults' keys with widened types (`"a"` → string). */
 export type ParamValues<P extends ParamDefaults> = {
-  readonly [K in keyof P]: P[K] extends string ? string : P[K] extends number ? number : P[K] extends boolean ? boolean : never;
+  readonly [K in keyof P]: Widen<P[K]>;
 };
+
+/** Distributes over unions, so a generic `ParamValue` stays `string | number | boolean`. */
+type Widen<V> = V extends string ? string : V extends number ? number : V extends boolean ? boolean : never;
 
 /** A problem with the parameters given; the message names the parameter and the fix. */
 export class ParamError extends Error {

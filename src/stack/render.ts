@@ -4,8 +4,8 @@
  * `/services/ipfs/expose/1/to/0` can be reported at the `expose()` call that made it.
  *
  * Canonical forms (sdl-rules.md §9): version "2.0"; CPU as "<int>m"; sizes as <int>Mi|Gi; price
- * amounts as strings; `persistent` and `class` always together; `proto` always written (Go and
- * chain-sdk key IP-port collisions on it differently when it is left out); one compute profile per
+ * amounts as strings; `persistent` and `class` always together; `as` and `proto` always written (Go
+ * and chain-sdk key IP-port collisions on them differently when they are left out); one compute profile per
  * service, named after it; keys in a fixed order, services in declaration order.
  */
 import { pointer } from "../sdl/findings.js";
@@ -107,9 +107,9 @@ function groupExposes(exposes: readonly ExposeModel[]): ExposeModel[][] {
 
 function renderExpose(group: readonly ExposeModel[], markTo: (index: number, location: SourceLocation) => void): Record<string, unknown> {
   const first = group[0]!;
-  const out: Record<string, unknown> = { port: first.port };
-  if (first.as !== undefined) out.as = first.as;
-  out.proto = first.proto;
+  // `as` always written: Go keys leased-IP ports on `as`, which is 0 when omitted, so two
+  // exposes on one IP without it collide ("already in use").
+  const out: Record<string, unknown> = { port: first.port, as: first.as ?? first.port, proto: first.proto };
   const accept = [...new Set(group.flatMap((e) => e.accept))];
   if (accept.length > 0) out.accept = accept;
   const http = group.find((e) => e.httpOptions)?.httpOptions;

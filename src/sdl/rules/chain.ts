@@ -58,14 +58,14 @@ export const DENOM_POLICIES: readonly DenomPolicy[] = [
     network: "mainnet",
     since: "2026-03-31",
     allowed: ["uact"],
-    source: "node v2.0.0 (BME, AEP-76), live on akashnet-2 by 2026-03-31",
+    source: "node v2.0.0, BME / AEP-76; live on akashnet-2 by 2026-03-31",
   },
   {
     network: "sandbox",
     // The node change landed on 2026-03-19 (commit 62ec2d71); the sandbox's own upgrade date is not recorded.
     since: "2026-03-19",
     allowed: ["uact"],
-    source: "node v2.0.0 (BME, AEP-76)",
+    source: "node v2.0.0, BME / AEP-76",
   },
 ];
 
@@ -114,11 +114,15 @@ export function checkChain({ sdl, report, options }: RuleContext): void {
   checkDenomSyntax(sdl, report);
   const units = deployedUnits(sdl);
   for (const profile of deployedProfiles(units)) checkUnitLimits(profile, report);
-  checkPrices(units, report, options);
-  const allowed = denomPolicy(options.network ?? "mainnet")?.allowed ?? [];
+  const policy = denomPolicy(options.network ?? "mainnet");
+  checkPrices(units, report, policy);
+  const allowed = policy?.allowed ?? [];
   const groups = unitsByPlacement(units);
-  for (const [placementName, groupUnits] of groups) checkGroupTotals(placementName, groupUnits, report, allowed);
-  checkGroupDenoms(groups, report, allowed);
+  for (const [placementName, groupUnits] of groups) {
+    checkDenomsInGroup(placementName, groupUnits, report, allowed);
+    checkGroupTotals(placementName, groupUnits, report);
+  }
+  checkDenomsAcrossGroups(groups, report, allowed);
 }
 
 /** Go decodes every pricing entry with `sdk.NewDecCoinFromDec`, which panics on an invalid denom. */
@@ -239,9 +243,8 @@ function denomWhere(price: Price): YNode | YEntry {
   return price.denomNode ?? price.entry;
 }
 
-function checkPrices(units: readonly DeployedUnit[], report: Reporter, options: LintOptions): void {
+function checkPrices(units: readonly DeployedUnit[], report: Reporter, policy: DenomPolicy | undefined): void {
   const seen = new Set<Price>();
-  const policy = denomPolicy(options.network ?? "mainnet");
   for (const unit of units) {
     const price = unit.price;
     if (seen.has(price)) continue;
@@ -259,7 +262,7 @@ function checkPrices(units: readonly DeployedUnit[], report: Reporter, options: 
       report.add(
         "denom-uact",
         denomWhere(price),
-        `invalid price: unsupported denomination ${price.denom}: ${policy.network} accepts only ${allowed} prices since ${policy.since} (${policy.source}). ` +
+        `invalid price: unsupported denomination ${price.denom}: the ${policy.network} node accepts only ${allowed} prices since ${policy.since} (${policy.source}). ` +
           `Write denom: ${policy.allowed[0]}, and pay with ACT minted from AKT (akash tx bme mint-act <amount>uakt)`,
       );
     }
@@ -275,11 +278,14 @@ function referenceOf<T>(items: readonly T[], denomOf: (item: T) => string, allow
   return items.find((item) => allowed.includes(denomOf(item))) ?? items[0]!;
 }
 
-function checkGroupTotals(placementName: string, units: readonly DeployedUnit[], report: Reporter, allowed: readonly string[]): void {
-  const first = units[0]!;
-  const reference = referenceOf(units, (u) => u.price.denom, allowed);
+/** Go's `GroupSpec.validatePricing`: every resource unit of a group is priced in one denom. */
+function checkDenomsInGroup(placementName: string, units: readonly DeployedUnit[], report: Reporter, allowed: readonly string[]): void {
+  // an invalid denom is reported by denom-invalid (and crashes Go before this check)
+  const priced = units.filter((u) => COSMOS_DENOM.test(u.price.denom));
+  if (priced.length < 2) return;
+  const reference = referenceOf(priced, (u) => u.price.denom, allowed);
   const mixed = new Set<Price>();
-  for (const unit of units) {
+  for (const unit of priced) {
     if (unit.price.denom === reference.price.denom || mixed.has(unit.price)) continue;
     mixed.add(unit.price);
     report.add(
@@ -289,7 +295,11 @@ function checkGroupTotals(placementName: string, units: readonly DeployedUnit[],
         `but profile ${reference.deployment.profile} in ${reference.price.denom}; price every profile in the same denom (uact)`,
     );
   }
+}
 
+/** Group totals (chain-sdk `ResourceUnits.Validate`): resources × count, summed over the placement. */
+function checkGroupTotals(placementName: string, units: readonly DeployedUnit[], report: Reporter): void {
+  const first = units[0]!;
   const counts = units.map((u) => u.deployment.count);
   if (counts.some((c) => c === undefined)) return; // a count that did not decode: totals unknown
   if (counts.every((c) => c === 0)) {
@@ -380,9 +390,11 @@ function checkGroupTotals(placementName: string, units: readonly DeployedUnit[],
 }
 
 /** Cross-group check (Go's `ValidateDeploymentGroups`): every group's price denom equals the first group's. */
-function checkGroupDenoms(byPlacement: Map<string, DeployedUnit[]>, report: Reporter, allowed: readonly string[]): void {
+function checkDenomsAcrossGroups(byPlacement: Map<string, DeployedUnit[]>, report: Reporter, allowed: readonly string[]): void {
   // A group's denom is its first unit's (Go sums the unit prices starting from the first)
-  const groups = [...byPlacement.entries()].map(([name, units]) => ({ name, price: units[0]!.price }));
+  const groups = [...byPlacement.entries()]
+    .map(([name, units]) => ({ name, price: units[0]!.price }))
+    .filter((g) => COSMOS_DENOM.test(g.price.denom));
   if (groups.length < 2) return;
   const reference = referenceOf(groups, (g) => g.price.denom, allowed);
   for (const group of groups) {

@@ -2,8 +2,9 @@
  * What actually reaches the chain and the provider: Go's group builder turns each deployment entry
  * whose service, compute profile, placement and pricing all exist into one resource unit (chain)
  * and one manifest service (provider). Entries with a broken reference are reported by
- * `references.ts`; the chain, manifest, provider and advice families skip them, because Go never
- * gets as far as building them.
+ * `references.ts`; `deployedUnits` leaves them out, because Go never gets as far as building them.
+ * `manifestServices` keeps any deployed service that exists, so its manifest problems show up in
+ * the same run as a broken profile or pricing reference.
  */
 import type { ComputeProfile, PlacementDeployment, PlacementProfile, Price, Sdl, Service } from "../model.js";
 import type { Reporter } from "../report.js";
@@ -62,15 +63,47 @@ export function deployedProfiles(units: readonly DeployedUnit[]): ComputeProfile
   return [...new Set(units.map((u) => u.compute))];
 }
 
+/** Every pointer at or above an error finding's path, overall and per rule, built incrementally. */
+interface ErrorIndex {
+  seen: number;
+  any: Set<string>;
+  byRule: Map<string, Set<string>>;
+}
+
+const errorIndexes = new WeakMap<Reporter, ErrorIndex>();
+
+function errorIndex(report: Reporter): ErrorIndex {
+  let index = errorIndexes.get(report);
+  if (!index) {
+    index = { seen: 0, any: new Set(), byRule: new Map() };
+    errorIndexes.set(report, index);
+  }
+  // findings only grow, so each one is indexed once however often rules ask
+  for (; index.seen < report.findings.length; index.seen++) {
+    const finding = report.findings[index.seen]!;
+    if (finding.severity !== "error") continue;
+    let ofRule = index.byRule.get(finding.ruleId);
+    if (!ofRule) index.byRule.set(finding.ruleId, (ofRule = new Set()));
+    // "/a/b" is at or below "", "/a" and "/a/b" (segments never contain an unescaped "/")
+    const segments = finding.path.split("/");
+    for (let i = 1; i <= segments.length; i++) {
+      const prefix = segments.slice(0, i).join("/");
+      index.any.add(prefix);
+      ofRule.add(prefix);
+    }
+  }
+  return index;
+}
+
 /**
  * True when an error (of rule `ruleId`, if given) has already been reported at `pointer` or below
  * it. Rules use it to stay quiet about a value whose decoding failed, so one mistake gives one
  * finding.
  */
 export function hasErrorAt(report: Reporter, pointer: string, ruleId?: string): boolean {
-  return report.findings.some(
-    (f) => f.severity === "error" && (ruleId === undefined || f.ruleId === ruleId) && (f.path === pointer || f.path.startsWith(pointer + "/")),
-  );
+  const index = errorIndex(report);
+  const paths = ruleId === undefined ? index.any : index.byRule.get(ruleId);
+  return paths !== undefined && paths.has(pointer);
 }
 
 /**

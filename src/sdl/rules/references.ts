@@ -51,8 +51,12 @@ export function checkReferences({ sdl, report }: RuleContext): void {
   const endpointsUsed = new Set<string>();
   const portsUsed = new Map<string, string>();
   const teeByPlacement = new Map<string, { type: string; service: string }>();
-  for (const [svcName, deployment] of sdl.deployments) {
-    for (const [placementName, placement] of deployment.placements) {
+  // Go walks services and placements in sorted order; so do we, so "already in use by" and TEE
+  // conflicts name the same side Go names.
+  for (const svcName of [...sdl.deployments.keys()].sort()) {
+    const deployment = sdl.deployments.get(svcName)!;
+    for (const placementName of [...deployment.placements.keys()].sort()) {
+      const placement = deployment.placements.get(placementName)!;
       const where = `${svcName}.${placementName}`;
       const compute = sdl.compute.get(placement.profile);
       if (!compute) report.add("compute-profile-missing", placement.profileNode ?? placement.entry, `SDL invalid: ${where}: no compute profile named ${placement.profile || "(empty)"}: define it under profiles.compute or fix the name`);
@@ -60,6 +64,7 @@ export function checkReferences({ sdl, report }: RuleContext): void {
       if (!infra) report.add("placement-missing", placement.entry, `SDL invalid: ${where}: no placement profile named ${placementName}: define it under profiles.placement`);
       else if (compute && !infra.pricing.has(placement.profile)) report.add("pricing-missing", placement.profileNode ?? placement.entry, `SDL invalid: ${where}: no pricing for profile ${placement.profile}: add profiles.placement.${placementName}.pricing.${placement.profile} with denom uact and an amount`);
       const svc = sdl.services.get(svcName);
+      if (!svc && sdl.undecodedServices.has(svcName)) continue; // its decode error is already reported
       if (!svc) {
         report.add("deployment-service-missing", deployment.entry, `SDL invalid: ${where}: no service profile named ${svcName}: define it under services or fix the name`);
         continue;
