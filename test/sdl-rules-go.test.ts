@@ -530,10 +530,10 @@ describe("reference rules", () => {
       const withGpu = edit(text, STORAGE, `${STORAGE}        gpu:\n          units: 1\n${NVIDIA_A100}`);
       expectNone(withGpu, "tee-requires-gpu");
     });
-    it("tee-conflict: reports two TEE types in one placement at the later service in the file", () => {
+    it("tee-conflict: reports two TEE types in one placement at the service Go reaches second (sorted names: db, then web)", () => {
       const text = edits(TWO_SERVICES, ["    image: nginx:1.27.3\n", "    image: nginx:1.27.3\n    params:\n      tee: cpu-gpu\n"], ["    image: postgres:16.4\n", "    image: postgres:16.4\n    params:\n      tee: cpu\n"]);
-      const f = expectOne(text, "tee-conflict", "error", at(text, "tee: cpu\n", "cpu"));
-      expect(f.message).toMatch(/^sdl: conflicting tee types in the same placement group: group "akash" has /);
+      const f = expectOne(text, "tee-conflict", "error", at(text, "tee: cpu-gpu\n", "cpu-gpu"));
+      expect(f.message).toMatch(/^sdl: conflicting tee types in the same placement group: group "akash" has "cpu" and "cpu-gpu"/);
       const same = edit(text, "tee: cpu-gpu", "tee: cpu");
       expectNone(same, "tee-conflict");
     });

@@ -8,8 +8,8 @@
  * bundling the stack with esbuild on the fly, because tsx loads the file as itself: its own
  * imports resolve normally, and its stack traces carry the real file, line and column (source
  * maps), which is what lets synth errors name `stacks/registry.ts:42:3`. A bundle would have to be
- * written somewhere, and its traces remapped by hand. tsx must stay external to the CLI bundle
- * (it locates its loader relative to its own files).
+ * written somewhere, and its traces remapped by hand. tsx must stay outside the CLI bundle (it
+ * locates its loader relative to its own files), hence the opaque import specifier below.
  *
  * Secrets: synth never reads a secret value, so none can reach the file or the output; only names.
  * Exit codes: 0 written or up to date; 1 the stack has problems, or --check found drift;
@@ -47,6 +47,7 @@ const EXIT_USAGE = 2;
 const DEFAULT_OUT = "out";
 const STACKS_DIR = "stacks";
 const STACK_NAME = /^[a-z0-9][-a-z0-9_]*$/;
+const TSX_API: string = "tsx/esm/api";
 
 const defaultIo: SynthIo = {
   cwd: process.cwd(),
@@ -156,7 +157,9 @@ async function loadStack(file: string, cwd: string): Promise<{ definition: Stack
   const shown = shortPath(file, cwd);
   let mod: { default?: unknown };
   try {
-    const { tsImport } = await import("tsx/esm/api");
+    // A specifier esbuild cannot follow, so tsx stays out of the CLI bundle even if the build
+    // forgets to mark it external: tsx finds its loader files relative to its own location.
+    const { tsImport } = (await import(TSX_API)) as typeof import("tsx/esm/api");
     mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

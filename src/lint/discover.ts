@@ -120,8 +120,10 @@ function walk(folder: string, shownAs: string, found: (absolutePath: string) => 
     if (!entry.isFile() && !entry.isSymbolicLink()) continue;
     let head: string;
     try {
-      if (!statSync(absolutePath).isFile()) continue;
-      head = readHead(absolutePath, SNIFF_BYTES);
+      const stats = statSync(absolutePath);
+      if (!stats.isFile()) continue;
+      // allocate for the file, not for the sniff limit: most SDLs are a few KiB
+      head = readHead(absolutePath, Math.min(SNIFF_BYTES, stats.size));
     } catch (err) {
       errors.push(pathError(shown, err));
       continue;
@@ -134,7 +136,7 @@ function walk(folder: string, shownAs: string, found: (absolutePath: string) => 
 function readHead(absolutePath: string, limit: number): string {
   const fd = openSync(absolutePath, "r");
   try {
-    const buffer = Buffer.alloc(limit);
+    const buffer = Buffer.allocUnsafe(limit);
     let filled = 0;
     while (filled < limit) {
       const read = readSync(fd, buffer, filled, limit - filled, filled);

@@ -43,23 +43,36 @@ export interface LintFilesOptions extends LintOptions {
   cwd?: string;
 }
 
-/** Lints files and folders. Never throws. */
+/** Lints files and folders in this thread. Never throws. */
 export function lintFiles(paths: readonly string[], options: LintFilesOptions = {}): LintReport {
   const discovery = discoverFiles(paths, { cwd: options.cwd });
+  const outcomes = lintDiscovered(discovery.files, lintOptionsOf(options));
+  return assemble(discovery.files, outcomes, discovery.errors, options);
+}
+
+/** Lints discovered files one by one. */
+export function lintDiscovered(files: readonly DiscoveredFile[], options: LintOptions): FileOutcome[] {
+  return files.map((file) => lintFile(file, options));
+}
+
+function lintOptionsOf(options: LintFilesOptions): LintOptions {
+  return options.network ? { network: options.network } : {};
+}
+
+function assemble(files: readonly DiscoveredFile[], outcomes: readonly FileOutcome[], discoveryErrors: readonly string[], options: LintFilesOptions): LintReport {
   const ignored = new Set(options.ignore ?? []);
-  const lintOptions: LintOptions = options.network ? { network: options.network } : {};
-  const files: FileReport[] = [];
-  const inputErrors = [...discovery.errors];
-  for (const file of discovery.files) {
-    const outcome = lintFile(file, lintOptions);
+  const reports: FileReport[] = [];
+  const inputErrors = [...discoveryErrors];
+  files.forEach((file, i) => {
+    const outcome = outcomes[i]!;
     if ("inputError" in outcome) {
       inputErrors.push(outcome.inputError);
-      continue;
+      return;
     }
     const findings = outcome.findings.filter((f) => !ignored.has(f.ruleId)).map(normalized);
-    files.push({ path: file.path, findings: sortByPosition(findings) });
-  }
-  return { files, summary: summarize(files), inputErrors };
+    reports.push({ path: file.path, findings: sortByPosition(findings) });
+  });
+  return { files: reports, summary: summarize(reports), inputErrors };
 }
 
 /** Counts files, errors and warnings. */

@@ -54,8 +54,15 @@ function yamlFinding(p: YamlProblem): Finding {
  * mistake is reported once, at its truest layer.
  */
 function withoutEchoes(extra: Finding[], own: Finding[]): Finding[] {
-  const errorPaths = own.filter((f) => f.severity === "error").map((f) => f.path);
-  return extra.filter((f) => !errorPaths.some((p) => p === f.path || (p !== "" && f.path.startsWith(p + "/"))));
+  const errorPaths = new Set(own.filter((f) => f.severity === "error" && f.path !== "").map((f) => f.path));
+  return extra.filter((f) => !pointerAndAncestors(f.path).some((p) => errorPaths.has(p)));
+}
+
+/** "/a/b/c" → ["/a/b/c", "/a/b", "/a"]. */
+function pointerAndAncestors(path: string): string[] {
+  const out: string[] = [];
+  for (let p = path; p !== ""; p = p.slice(0, p.lastIndexOf("/"))) out.push(p);
+  return out;
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

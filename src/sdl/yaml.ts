@@ -6,8 +6,10 @@
  * The `yaml` package's Document/CST gives exact offsets; this module turns it into a small,
  * immutable tree that the rules walk without touching the `yaml` API.
  */
-import { LineCounter, parseAllDocuments, type Document, isAlias, isMap, isScalar, isSeq, type Node as YamlNode } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, Node as YamlNode } from "yaml";
 import { pointerSegment } from "./findings.js";
+import { fastParse } from "./yaml-fast.js";
 
 export interface Position {
   /** 1-based line. */
@@ -71,18 +73,23 @@ export const MAX_EXPANDED_NODES = 100_000;
 
 /** Parses SDL text. Never throws: every problem comes back in `problems`. */
 export function parseYaml(text: string): ParsedYaml {
-  const lineCounter = new LineCounter();
-  const lineCounterRef = { current: lineCounter };
-  const positionAt = (offset: number): Position => {
-    const { line, col } = lineCounterRef.current.linePos(Math.max(0, offset));
-    return { line, column: col };
-  };
+  let positionAt = positionsOf(text);
   const problems: YamlProblem[] = [];
   if (text.includes("\u0000")) {
     problems.push({ code: "binary", message: "file contains NUL bytes: this is not a YAML text file", line: 1, column: 1 });
     return { root: undefined, problems, positionAt };
   }
-  let list = parseDocuments(text, lineCounter);
+  const fast = fastParse(text, positionAt);
+  if (fast) {
+    assignPointers(fast, "");
+    if (expandedSize(fast, new Map()) > MAX_EXPANDED_NODES) {
+      problems.push({ code: "excessive-aliasing", message: `document contains excessive aliasing (expands past ${MAX_EXPANDED_NODES} nodes)`, line: fast.line, column: fast.column });
+      return { root: undefined, problems, positionAt };
+    }
+    return finish(fast, problems, positionAt);
+  }
+
+  let list = parseDocuments(text);
   if (list.some((d) => d.errors.length > 0)) {
     // yaml.v3 (libyaml) accepts quoted scalars whose continuation lines are indented no deeper than
     // the line that opened them; the npm parser follows YAML 1.2 and refuses. Real SDLs rely on it
@@ -90,11 +97,10 @@ export function parseYaml(text: string): ParsedYaml {
     // a continuation line is folded away, so values are unchanged; only those lines' columns shift.
     const relaxed = indentQuotedContinuations(text);
     if (relaxed !== text) {
-      const retryCounter = new LineCounter();
-      const retry = parseDocuments(relaxed, retryCounter);
+      const retry = parseDocuments(relaxed);
       if (!retry.some((d) => d.errors.length > 0)) {
         list = retry;
-        lineCounterRef.current = retryCounter;
+        positionAt = positionsOf(relaxed);
       }
     }
   }
@@ -128,16 +134,81 @@ export function parseYaml(text: string): ParsedYaml {
     throw err;
   }
   if (converter.duplicateKeys.length > 0) return { root: undefined, problems: [...problems, ...converter.duplicateKeys], positionAt };
+  return finish(root, problems, positionAt);
+}
+
+function finish(root: YNode, problems: YamlProblem[], positionAt: (offset: number) => Position): ParsedYaml {
   if (root.kind !== "map") {
     problems.push({ code: "not-a-mapping", message: "the document is not a YAML mapping, so it is not an SDL", line: root.line, column: root.column });
   }
   return { root, problems, positionAt };
 }
 
+/**
+ * Offset → line and column from our own table of line starts (the yaml package's LineCounter
+ * loses a line after some syntax errors, which shifted every later position).
+ */
+export function positionsOf(text: string): (offset: number) => Position {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset: number): Position => {
+    const o = Math.max(0, Math.min(offset, text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: o - starts[lo]! + 1 };
+  };
+}
+
+/** Gives every node the JSON pointer of the place it is first written (an alias keeps its anchor's). */
+function assignPointers(node: YNode, pointer: string, seen = new Set<YNode>()): void {
+  if (seen.has(node)) return;
+  seen.add(node);
+  node.pointer = pointer;
+  if (node.kind === "map") {
+    for (const e of node.entries) {
+      const childPointer = `${pointer}/${pointerSegment(e.key.text)}`;
+      e.key.pointer = childPointer;
+      assignPointers(e.value, childPointer, seen);
+    }
+  } else if (node.kind === "seq") {
+    node.items.forEach((item, i) => assignPointers(item, `${pointer}/${i}`, seen));
+  }
+}
+
+/** How many nodes a tree expands to when aliases are followed, memoised per shared node. */
+function expandedSize(node: YNode, sizes: Map<YNode, number>): number {
+  const known = sizes.get(node);
+  if (known !== undefined) return known;
+  sizes.set(node, 1); // a cycle counts once
+  let total = 1;
+  if (node.kind === "map") for (const e of node.entries) total += 1 + expandedSize(e.value, sizes);
+  else if (node.kind === "seq") for (const item of node.items) total += expandedSize(item, sizes);
+  total = Math.min(total, MAX_EXPANDED_NODES + 1);
+  sizes.set(node, total);
+  return total;
+}
+
 type ParsedDocument = Document.Parsed;
 
-function parseDocuments(text: string, lineCounter: LineCounter): ParsedDocument[] {
-  const docs = parseAllDocuments(text, { lineCounter, schema: "core", uniqueKeys: false, prettyErrors: false, strict: false });
+type YamlLibrary = typeof import("yaml");
+let yamlLibrary: YamlLibrary | undefined;
+
+/**
+ * The `yaml` package, loaded on first use. It is the slow, fully positioned path for the few files
+ * js-yaml cannot vouch for (syntax errors, tags, unusual aliases); keeping it out of the CLI bundle
+ * saves every lint run from loading ~115 KB it almost never needs.
+ */
+function yamlLib(): YamlLibrary {
+  return (yamlLibrary ??= createRequire(import.meta.url)("yaml") as YamlLibrary);
+}
+
+function parseDocuments(text: string): ParsedDocument[] {
+  const docs = yamlLib().parseAllDocuments(text, { schema: "core", uniqueKeys: false, prettyErrors: false, strict: false });
   return Array.isArray(docs) ? docs : [];
 }
 
@@ -231,7 +302,7 @@ class Converter {
   convert(node: YamlNode | null | undefined, pointer: string, fallbackOffset = 0): YNode {
     const root = this.node(node, pointer, fallbackOffset);
     // Only aliases can make a small text expand: a large document without them is just large.
-    if (this.aliases > 0 && this.size(root) > MAX_EXPANDED_NODES) throw new AliasBomb({ line: root.line, column: root.column });
+    if (this.aliases > 0 && expandedSize(root, this.sizes) > MAX_EXPANDED_NODES) throw new AliasBomb({ line: root.line, column: root.column });
     return root;
   }
 
@@ -239,7 +310,7 @@ class Converter {
     if (node === null || node === undefined) {
       return { kind: "scalar", value: null, text: "", quoted: false, tag: "null", pointer, ...this.positionAt(fallbackOffset) };
     }
-    if (isAlias(node)) {
+    if (yamlLib().isAlias(node)) {
       this.aliases++;
       const shared = this.anchors.get(node.source);
       if (shared && this.open.has(shared)) {
@@ -251,7 +322,7 @@ class Converter {
     }
     const at = this.positionAt(node.range?.[0] ?? fallbackOffset);
     let out: YNode;
-    if (isMap(node)) {
+    if (yamlLib().isMap(node)) {
       const map: YMap = { kind: "map", entries: [], pointer, ...at };
       this.remember(node, map);
       this.open.add(map);
@@ -271,7 +342,7 @@ class Converter {
       }
       this.open.delete(map);
       out = map;
-    } else if (isSeq(node)) {
+    } else if (yamlLib().isSeq(node)) {
       const seq: YSeq = { kind: "seq", items: [], pointer, ...at };
       this.remember(node, seq);
       this.open.add(seq);
@@ -280,7 +351,7 @@ class Converter {
       });
       this.open.delete(seq);
       out = seq;
-    } else if (isScalar(node)) {
+    } else if (yamlLib().isScalar(node)) {
       out = scalarOf(node.value, node.source, node.type, pointer, at);
       this.remember(node, out);
     } else {
@@ -294,17 +365,7 @@ class Converter {
     if (anchor) this.anchors.set(anchor, converted);
   }
 
-  private size(node: YNode): number {
-    const known = this.sizes.get(node);
-    if (known !== undefined) return known;
-    this.sizes.set(node, 1); // a cycle counts once; yaml.v3 rejects cycles anyway
-    let total = 1;
-    if (node.kind === "map") for (const e of node.entries) total += 1 + this.size(e.value);
-    else if (node.kind === "seq") for (const item of node.items) total += this.size(item);
-    total = Math.min(total, MAX_EXPANDED_NODES + 1);
-    this.sizes.set(node, total);
-    return total;
-  }
+
 }
 
 function scalarOf(value: unknown, source: string | undefined, type: string | undefined, pointer: string, at: Position): YScalar {
@@ -333,10 +394,24 @@ function scalarOf(value: unknown, source: string | undefined, type: string | und
   return { kind: "scalar", value: v, text: tag === "null" && !quoted ? "" : text, quoted, tag, pointer, ...at };
 }
 
+/** Key → entry indexes of large mappings, so locating many findings in one stays linear. */
+const entryIndexes = new WeakMap<YMap, Map<string, YEntry>>();
+
+function findEntry(map: YMap, key: string): YEntry | undefined {
+  if (map.entries.length < 32) return map.entries.find((x) => x.key.text === key);
+  let index = entryIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const e of map.entries) if (!index.has(e.key.text)) index.set(e.key.text, e);
+    entryIndexes.set(map, index);
+  }
+  return index.get(key);
+}
+
 /** Looks up a key in a mapping node. */
 export function entry(map: YNode | undefined, key: string): YEntry | undefined {
   if (!map || map.kind !== "map") return undefined;
-  return map.entries.find((e) => e.key.text === key);
+  return findEntry(map, key);
 }
 
 /** The value under a key of a mapping node, or undefined. */
@@ -375,7 +450,7 @@ export function locate(root: YNode | undefined, pointer: string, preferKey = tru
     const seg = segments[i]!;
     const last = i === segments.length - 1;
     if (node.kind === "map") {
-      const e = node.entries.find((x) => x.key.text === seg);
+      const e = findEntry(node, seg);
       if (!e) return at;
       at = last && preferKey ? { line: e.key.line, column: e.key.column } : { line: e.value.line, column: e.value.column };
       node = e.value;

@@ -5,9 +5,14 @@
  *
  * The location comes from V8's stack trace. `Error.captureStackTrace(holder, apiFunction)` drops
  * every frame from `apiFunction` up, so the first remaining frame is the user's call, whatever
- * module copy or bundle the API itself runs from. Stack files loaded with tsx (and tests run by
- * vitest) get source-mapped traces, so the numbers are those of the TypeScript source.
+ * module copy or bundle the API itself runs from. Positions are mapped back to the TypeScript
+ * source in two ways, because two kinds of loader meet here: stack files loaded with tsx register
+ * their source maps with Node (`module.findSourceMap`), which we apply to the raw call site; files
+ * a test runner transforms (vitest) are mapped by the runner's own `Error.prepareStackTrace`, which
+ * we read from the formatted trace. Inside vitest the runner's hook also formats tsx-loaded frames,
+ * unmapped, which is why the call site is mapped first.
  */
+import { findSourceMap } from "node:module";
 import { isAbsolute, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,16 +35,12 @@ const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
  * The location of whoever called `apiFunction`. Pass the public function or method itself
  * (`StackBuilder.prototype.service`), not a wrapper.
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any callable can be the cut-off point
 export function callerOf(apiFunction: Function): SourceLocation {
+  const site = rawCallSite(apiFunction);
+  const mapped = site ? viaNodeSourceMap(site.file, site.line, site.column) : undefined;
+  if (mapped) return mapped;
   const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 5;
-  try {
-    Error.captureStackTrace(holder, apiFunction);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  withStackTraceLimit(() => Error.captureStackTrace(holder, apiFunction));
   return firstFrame(holder.stack ?? "") ?? UNKNOWN_LOCATION;
 }
 
@@ -57,13 +58,75 @@ export function frameInFile(stack: string, file: string): SourceLocation | undef
   return firstFrame(stack, (f) => f === file);
 }
 
+interface RawSite {
+  /** As V8 reports it: a path or a file URL, possibly with a loader's query. */
+  file: string;
+  line: number;
+  column: number;
+}
+
+function rawCallSite(apiFunction: Function): RawSite | undefined {
+  const original = Error.prepareStackTrace;
+  let sites: NodeJS.CallSite[] = [];
+  const holder: { stack?: unknown } = {};
+  try {
+    Error.prepareStackTrace = (_error, callSites) => {
+      sites = callSites;
+      return "";
+    };
+    withStackTraceLimit(() => Error.captureStackTrace(holder, apiFunction));
+    void holder.stack; // formatting is lazy: reading the property runs prepareStackTrace
+  } finally {
+    Error.prepareStackTrace = original;
+  }
+  for (const site of sites) {
+    const file = site.getFileName() ?? site.getScriptNameOrSourceURL();
+    const line = site.getLineNumber();
+    const column = site.getColumnNumber();
+    if (file && line !== null && column !== null && (file.startsWith("file://") || isAbsolute(file))) return { file, line, column };
+  }
+  return undefined;
+}
+
+/** Maps a generated position through the source map Node holds for the file (tsx registers them). */
+function viaNodeSourceMap(file: string, line: number, column: number): SourceLocation | undefined {
+  let entry: ReturnType<NonNullable<ReturnType<typeof findSourceMap>>["findEntry"]> | undefined;
+  try {
+    entry = findSourceMap(file)?.findEntry(line - 1, column - 1);
+  } catch {
+    return undefined;
+  }
+  if (!entry || !("originalSource" in entry) || typeof entry.originalSource !== "string") return undefined;
+  const source = entry.originalSource.startsWith("file://") ? fileURLToPath(entry.originalSource) : entry.originalSource;
+  if (!isAbsolute(source)) return undefined;
+  return { file: source, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+}
+
+function withStackTraceLimit(capture: () => void): void {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 5;
+  try {
+    capture();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 function parseFrame(line: string): SourceLocation | undefined {
   const match = FRAME.exec(line);
   if (!match) return undefined;
-  let file = match[1]!.replace(/\?.*$/, ""); // loaders add ?namespace=… or ?v=…
+  const rawFile = match[1]!;
+  const lineNumber = Number(match[2]);
+  const column = Number(match[3]);
+  // A loader's query (tsx's ?tsx-namespace=…) means the position was not mapped yet.
+  if (rawFile.includes("?")) {
+    const mapped = viaNodeSourceMap(rawFile, lineNumber, column);
+    if (mapped) return mapped;
+  }
+  let file = rawFile.replace(/\?.*$/, "");
   if (file.startsWith("file://")) file = fileURLToPath(file);
   if (!isAbsolute(file)) return undefined; // node:internal/…, native, eval
-  return { file, line: Number(match[2]), column: Number(match[3]) };
+  return { file, line: lineNumber, column };
 }
 
 /** `stacks/registry.ts:42:3`: relative to `baseDir` when the file lies under it. */

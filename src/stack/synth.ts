@@ -151,7 +151,7 @@ function emitYaml(document: Record<string, unknown>, comment: string): string {
 function header(definition: StackDefinition, model: StackModel): string {
   const lines = [
     ` Synthesized by akash-stack from the stack "${definition.name}". Do not edit: change the stack, then run`,
-    ` \`akash-stack synth ${definition.name}\`. ${definition.description}`.trimEnd(),
+    ` \`akash-stack synth ${definition.name}\`. ${definition.description.replace(/\s+/g, " ")}`.trimEnd(),
   ];
   if (model.secrets.length > 0) {
     const names = model.secrets

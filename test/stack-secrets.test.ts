@@ -1,0 +1,196 @@
+/**
+ * Secrets: values never reach synthesized SDL, written files or output; `resolveSecrets` fills
+ * placeholders at deploy time, reports every missing name at once, and keeps generated secrets in
+ * a 0600 file that later runs reuse.
+ */
+import { createPrivateKey } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { runSynth, type SynthIo } from "../src/cli/synth.js";
+import { describeMissingSecrets, resolveSecrets, stackHome, synth, type StackDefinition } from "../src/stack/index.js";
+import backend from "../stacks/backend.js";
+import registry from "../stacks/registry.js";
+import { PROJECT_ROOT } from "./support/corpus.js";
+
+const temps: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "akash-stack-secrets-"));
+  temps.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every secret name both stacks declare, each set to a value that cannot occur by chance. */
+const SENTINELS: Record<string, string> = Object.fromEntries(
+  [...synth(registry).secrets, ...synth(backend).secrets].map((s) => [s.name, `sentinel-${s.name.toLowerCase()}-${Math.random().toString(36).slice(2)}`]),
+);
+
+function generatedKinds(result: ReturnType<typeof synth>) {
+  return Object.fromEntries(result.secrets.filter((s) => s.generated).map((s) => [s.name, s.generated!]));
+}
+
+describe("synth never writes a secret value", () => {
+  const saved: Record<string, string | undefined> = {};
+  beforeEach(() => {
+    for (const [name, value] of Object.entries(SENTINELS)) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+  afterEach(() => {
+    for (const name of Object.keys(SENTINELS)) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it("has secrets to test with", () => {
+    expect(Object.keys(SENTINELS)).toEqual(expect.arrayContaining(["POSTGRES_PASSWORD", "OPENREGISTRY_AUTH_KEY", "REGISTRY_PASSWORD", "REGISTRY_USERNAME"]));
+  });
+
+  it("in the synthesized SDL, only placeholders", () => {
+    const stacks: StackDefinition[] = [registry, backend];
+    for (const stack of stacks) {
+      const result = synth(stack);
+      const everything = JSON.stringify(result);
+      for (const [name, value] of Object.entries(SENTINELS)) {
+        expect(everything).not.toContain(value);
+        if (result.secrets.some((s) => s.name === name)) expect(result.sdl).toContain(`<secret:${name}>`);
+      }
+    }
+  });
+
+  it("in the files and output of the synth command", async () => {
+    const out = tempDir();
+    let output = "";
+    const io: SynthIo = { cwd: PROJECT_ROOT, write: (_stream, text) => void (output += text) };
+    expect(await runSynth("registry", { out }, io)).toBe(0);
+    expect(await runSynth("backend", { out }, io)).toBe(0);
+    expect(await runSynth("backend", { out, check: true }, io)).toBe(0);
+    const written = readdirSync(out).map((f) => readFileSync(join(out, f), "utf8"));
+    expect(written).toHaveLength(2);
+    for (const value of Object.values(SENTINELS)) {
+      for (const text of [...written, output]) expect(text).not.toContain(value);
+    }
+    expect(written.join("\n")).toContain("<secret:REGISTRY_PASSWORD>");
+    expect(output).toContain("REGISTRY_PASSWORD"); // the name, so the user knows what to set
+  });
+});
+
+describe("resolveSecrets", () => {
+  it("reports every missing secret at once, sorted, and changes nothing", async () => {
+    const home = tempDir();
+    const result = await resolveSecrets(synth(backend).sdl, { env: { JWT_SECRET: "j".repeat(40) }, home });
+    expect(result.missing).toEqual(["DATABASE_URL", "REGISTRY_PASSWORD", "REGISTRY_USERNAME", "RESEND_API_KEY"]);
+    expect(result.text).toBe(synth(backend).sdl);
+    expect(readdirSync(home)).toEqual([]);
+    const message = describeMissingSecrets(result);
+    expect(message).toMatch(/^4 secrets have no value, so nothing was deployed:/);
+    for (const name of result.missing) expect(message).toContain(`  ${name}`);
+  });
+
+  it("does not generate anything while other secrets are missing", async () => {
+    const home = join(tempDir(), "home");
+    const registryResult = synth(registry);
+    const sdl = `${registryResult.sdl}\n`.replace("POSTGRES_USER=postgres", "POSTGRES_USER=<secret:PG_USER>");
+    const result = await resolveSecrets(sdl, { env: {}, home, generated: generatedKinds(registryResult) });
+    expect(result.missing).toEqual(["PG_USER"]);
+    expect(existsSync(home)).toBe(false);
+  });
+
+  it("fills placeholders from the environment and from named files, as single YAML strings", async () => {
+    const dir = tempDir();
+    const tricky = `p@ss: #not-a-comment\n'"quoted"`;
+    writeFileSync(join(dir, "registry-password"), `${tricky}\n`);
+    const result = await resolveSecrets(synth(backend).sdl, {
+      env: { DATABASE_URL: "postgres://u:p@db/x", JWT_SECRET: "jwt", REGISTRY_USERNAME: "alternatefutures", RESEND_API_KEY: "re_1", REGISTRY_PASSWORD: "ignored" },
+      secretFiles: { REGISTRY_PASSWORD: "registry-password" },
+      cwd: dir,
+      home: join(dir, "home"),
+    });
+    expect(result.missing).toEqual([]);
+    expect(result.text).not.toContain("<secret:");
+    const doc = parse(result.text) as { services: { api: { env: string[]; credentials: Record<string, string> } } };
+    expect(doc.services.api.credentials).toEqual({ host: "registry.alternatefutures.ai", username: "alternatefutures", password: tricky });
+    expect(doc.services.api.env).toContain("DATABASE_URL=postgres://u:p@db/x");
+  });
+
+  it("says which named file cannot be read, without failing on the first", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "empty"), "");
+    const result = await resolveSecrets(synth(backend).sdl, {
+      env: {},
+      secretFiles: { REGISTRY_PASSWORD: "missing-file", JWT_SECRET: "empty" },
+      cwd: dir,
+      home: join(dir, "home"),
+    });
+    expect(result.missing).toEqual(["DATABASE_URL", "JWT_SECRET", "REGISTRY_PASSWORD", "REGISTRY_USERNAME", "RESEND_API_KEY"]);
+    expect(result.reasons).toEqual({ REGISTRY_PASSWORD: "the file missing-file cannot be read (ENOENT)", JWT_SECRET: "the file empty is empty" });
+  });
+
+  it("creates generated secrets once, in a 0600 file, and reuses them", async () => {
+    const home = join(tempDir(), ".akash-stack");
+    const registryResult = synth(registry);
+    const options = { env: {}, home, generated: generatedKinds(registryResult) };
+
+    const first = await resolveSecrets(registryResult.sdl, options);
+    expect(first.missing).toEqual([]);
+    expect(first.created.sort()).toEqual(["OPENREGISTRY_AUTH_KEY", "OPENREGISTRY_DB_PASSWORD", "POSTGRES_PASSWORD"]);
+    const file = join(home, "secrets.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(home).mode & 0o777).toBe(0o700);
+    expect(readdirSync(home)).toEqual(["secrets.json"]); // the temporary file was renamed, not left
+
+    const env = (text: string, service: string) =>
+      new Map((parse(text) as { services: Record<string, { env: string[] }> }).services[service]!.env.map((e) => [e.split("=")[0]!, e.slice(e.indexOf("=") + 1)]));
+    const registryEnv = env(first.text, "registry");
+    const password = registryEnv.get("OPENREGISTRY_DB_PASSWORD")!;
+    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(registryEnv.get("OPENREGISTRY_DB_ADMIN_PASSWORD")).toBe(env(first.text, "postgres").get("POSTGRES_PASSWORD"));
+    const key = createPrivateKey(Buffer.from(registryEnv.get("OPENREGISTRY_AUTH_KEY_PEM_BASE64")!, "base64").toString("utf8"));
+    expect(key.asymmetricKeyType).toBe("rsa");
+    expect(key.asymmetricKeyDetails?.modulusLength).toBe(4096);
+
+    const second = await resolveSecrets(registryResult.sdl, options);
+    expect(second.created).toEqual([]);
+    expect(second.text).toBe(first.text);
+
+    // A value the user gives wins over the generated one.
+    const given = await resolveSecrets(registryResult.sdl, { ...options, env: { POSTGRES_PASSWORD: "from-the-user" } });
+    expect(env(given.text, "postgres").get("POSTGRES_PASSWORD")).toBe("from-the-user");
+  }, 60_000);
+
+  it("tightens a secrets file others could read", async () => {
+    const home = tempDir();
+    const file = join(home, "secrets.json");
+    writeFileSync(file, JSON.stringify({ generated: { POSTGRES_PASSWORD: "kept" } }));
+    chmodSync(file, 0o644);
+    const sdl = "services:\n  db:\n    env:\n      - POSTGRES_PASSWORD=<secret:POSTGRES_PASSWORD>\n";
+    const result = await resolveSecrets(sdl, { env: {}, home, generated: { POSTGRES_PASSWORD: "password" } });
+    expect(result.text).toContain("POSTGRES_PASSWORD=kept");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(result.notices).toEqual([`${file} was readable by others; its mode is now 0600`]);
+  });
+
+  it("ignores secret names that only comments mention", async () => {
+    const result = await resolveSecrets("# uses <secret:NOT_NEEDED>\nservices: {}\n", { env: {}, home: tempDir() });
+    expect(result.missing).toEqual([]);
+  });
+});
+
+describe("stackHome", () => {
+  it("is $AKASH_STACK_HOME, else .akash-stack in the working directory", () => {
+    expect(stackHome({}, "/work/project")).toBe("/work/project/.akash-stack");
+    expect(stackHome({ AKASH_STACK_HOME: "state" }, "/work/project")).toBe("/work/project/state");
+    expect(stackHome({ AKASH_STACK_HOME: "/var/lib/akash-stack" }, "/work/project")).toBe("/var/lib/akash-stack");
+  });
+
+  it("the default folder is git-ignored", () => {
+    expect(readFileSync(join(PROJECT_ROOT, ".gitignore"), "utf8").split("\n")).toContain(".akash-stack/");
+  });
+});
