@@ -36,6 +36,6 @@ await build({
   keepNames: true,
   chunkNames: "chunks/[name]-[hash]",
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __akCreateRequire } from 'node:module'; const require = __akCreateRequire(import.meta.url);" },
-  external: ["@akashnetwork/*", "@cosmjs/*", "@grpc/*", "playwright-core", "zx"],
+  external: ["@akashnetwork/*", "@cosmjs/*", "@grpc/*", "playwright-core", "zx", "tsx"],
   logLevel: "warning",
 });

@@ -56,7 +56,32 @@ Works on any SDL the Go parser accepts (chain pricing rules do not apply). Exit 
       return runManifest(command.processedArgs[0] as string, command.opts<{ hash?: boolean }>());
     },
   },
+  {
+    name: "synth",
+    summary: "turn a typed stack (stacks/NAME.ts or a path) into canonical SDL",
+    configure(command) {
+      command
+        .argument("<stack>", "a stack name under stacks/ (registry, backend) or a path to a .ts stack file")
+        .option("-o, --out <dir>", "folder for STACK.sdl.yaml", "out")
+        .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--check", "compare with the file in --out instead of writing it; exit 1 on drift")
+        .addHelpText(
+          "after",
+          `
+Secrets are written as <secret:NAME> placeholders; values are read only at deploy time.
+Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifted, 2 usage errors.`,
+        );
+    },
+    async run(command) {
+      const { runSynth } = await import("./synth.js");
+      return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean }>());
+    },
+  },
 ];
+
+function collectValues(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 function configureLint(command: Command): void {
   command

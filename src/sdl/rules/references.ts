@@ -146,7 +146,8 @@ function checkStorageParams({ report, version }: StorageCtx, svc: Service, compu
     if (!volume.persistent) continue;
     if (version === "2.0") {
       // Go 2.0 shares one attribute map across the volume loop: any mount of the service satisfies it.
-      if (mounts.size === 0) report.add("storage-persistent-mount-missing", volume.node, `SDL invalid: compute.storage.${volume.name} has persistent=true which requires service.${svc.name}.params.storage.${volume.name} to have mount: add params.storage.${volume.name}.mount to service ${svc.name}`);
+      // A written but invalid mount is reported once, as storage-mount-invalid, not echoed here.
+      if ((svc.params?.storage.size ?? 0) === 0) report.add("storage-persistent-mount-missing", volume.node, `SDL invalid: compute.storage.${volume.name} has persistent=true which requires service.${svc.name}.params.storage.${volume.name} to have mount: add params.storage.${volume.name}.mount to service ${svc.name}`);
     } else if (!svc.params?.storage.has(volume.name)) {
       report.add("storage-persistent-unmounted", volume.node, `persistent volume "${volume.name}" of profile ${compute.name} is not mounted by service ${svc.name}: its data is kept nowhere. Add params.storage.${volume.name}.mount`);
     }
