@@ -77,6 +77,37 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
       return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean }>());
     },
   },
+  {
+    name: "verify",
+    summary: "prove a deployed registry works: OCI push/pull, IPFS gateway, TLS, DNS",
+    configure(command) {
+      command
+        .argument("<target>", "registry (with --url), ipfs (with --gateway), or a stack name (with --network)")
+        .option("--url <url>", "the registry's base URL")
+        .option("--gateway <url>", "the IPFS gateway's base URL")
+        .option("--network <network>", "with a stack: which deployment's state to read")
+        .option("--username <user>", "registry user")
+        .option("--password-env <var>", "name of the environment variable that holds the registry password")
+        .option("--push-test", "push a generated image (one layer over 256 KiB), pull it back, check every digest, delete it")
+        .option("--allow-http", "allow plain http:// (tests and local registries only)")
+        .option("--cid <cid>", "with ipfs: check that the gateway serves bytes that hash to this CID")
+        .option("--ca <file>", "trust this CA for TLS checks (in addition to the system store)")
+        .addOption(new Option("--nameserver <ip[:port]>", "ask this nameserver instead of the zone's (repeatable)").argParser(collectValues).default([], "the zone's NS"))
+        .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
+        .option("--html <file>", "also write a self-contained status page")
+        .addOption(new Option("--timeout <seconds>", "per-request timeout").argParser(Number));
+    },
+    async run(command) {
+      const { runVerify, resolveVerifyKind } = await import("./verify.js");
+      const opts = command.opts<import("./verify.js").VerifyFlags>();
+      const resolved = resolveVerifyKind(command.processedArgs[0] as string, opts);
+      if ("error" in resolved) {
+        write("stderr", `${PROGRAM} verify: ${resolved.error}\n`);
+        return EXIT_USAGE;
+      }
+      return runVerify(resolved.kind, resolved.target, opts);
+    },
+  },
 ];
 
 function collectValues(value: string, previous: string[]): string[] {

@@ -1,0 +1,109 @@
+/**
+ * One HTTP exchange for the checks, on Node's fetch, with redirects followed by hand: the checks
+ * must report where a pull went (OpenRegistry answers blob GETs with a 307 to the public IPFS
+ * gateway), must refuse a hop to plain http:// unless the user allowed it, and must not carry the
+ * registry's Authorization header to another origin.
+ */
+
+export interface HttpRequest {
+  method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  /** Follow 301/302/303/307/308 (GET and HEAD only). Default true. */
+  followRedirects?: boolean;
+  /** Allow plain http:// redirect targets. */
+  allowHttp?: boolean;
+  timeoutMs?: number;
+  /** Stop reading (HttpError) past this many body bytes. Default 1 GiB. */
+  maxBodyBytes?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+  /** The URL that gave the final answer. */
+  url: string;
+  /** Every URL redirected to, in order. */
+  redirects: string[];
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_REDIRECTS = 10;
+const DEFAULT_MAX_BODY = 1024 * 1024 * 1024;
+
+export class HttpError extends Error {
+  override readonly name = "HttpError";
+}
+
+export async function httpRequest(url: string, request: HttpRequest = {}): Promise<HttpResponse> {
+  const method = request.method ?? "GET";
+  const follow = (request.followRedirects ?? true) && (method === "GET" || method === "HEAD");
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const redirects: string[] = [];
+  let current = url;
+  let headers = { ...(request.headers ?? {}) };
+  for (;;) {
+    const response = await fetch(current, {
+      method,
+      headers,
+      ...(request.body ? { body: request.body } : {}),
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const location = response.headers.get("location");
+    if (follow && isRedirect(response.status) && location) {
+      await response.body?.cancel();
+      if (redirects.length >= MAX_REDIRECTS) throw new HttpError(`more than ${MAX_REDIRECTS} redirects, starting at ${url}`);
+      const next = new URL(location, current);
+      if (next.protocol === "http:" && !request.allowHttp) {
+        throw new HttpError(`${current} redirected to plain-HTTP ${next.href}; serve it over https (or pass --allow-http for a local test)`);
+      }
+      if (next.protocol !== "http:" && next.protocol !== "https:") throw new HttpError(`${current} redirected to unsupported URL ${next.href}`);
+      // Credentials are for the origin that asked for them: a gateway elsewhere must not see them.
+      if (next.origin !== new URL(current).origin) headers = withoutAuthorization(headers);
+      redirects.push(next.href);
+      current = next.href;
+      continue;
+    }
+    const body = method === "HEAD" ? new Uint8Array() : await readBody(response, current, request.maxBodyBytes ?? DEFAULT_MAX_BODY);
+    return { status: response.status, headers: response.headers, body, url: current, redirects };
+  }
+}
+
+async function readBody(response: Response, url: string, maxBytes: number): Promise<Uint8Array> {
+  const tooBig = () => new HttpError(`${url} answers with more than ${maxBytes} bytes, the most this check reads`);
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooBig();
+  }
+  if (!response.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body) {
+    total += chunk.length;
+    if (total > maxBytes) throw tooBig();
+    chunks.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== "authorization"));
+}
+
+/** `http://host/path` is plain HTTP. */
+export function isPlainHttp(url: string): boolean {
+  return new URL(url).protocol === "http:";
+}
+
+/** The first part of a body, as text, for error messages (registries explain errors in JSON). */
+export function bodySnippet(body: Uint8Array, max = 200): string {
+  const text = new TextDecoder().decode(body.subarray(0, max * 2)).replace(/\s+/g, " ").trim();
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
