@@ -108,6 +108,45 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
       return runVerify(resolved.kind, resolved.target, opts);
     },
   },
+  {
+    name: "dns",
+    summary: "point a stack's names at its leased IP: safe read-merge-write of a Namecheap zone",
+    configure(command) {
+      command
+        .argument("<action>", "plan (show changes), apply (write them) or rollback (restore the zone saved before the last write)")
+        .argument("[stack]", "a stack whose DNS records and deploy state to use (with --network)")
+        .option("--provider <name>", "DNS provider", "namecheap")
+        .option("--domain <domain>", "the zone, as registered at the provider")
+        .addOption(new Option("--record <NAME=TYPE:VALUE>", "a record to manage, e.g. registry=A:203.0.113.7 (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--ttl <seconds>", "TTL for --record records")
+        .option("--network <network>", "with a stack: which deployment's IPs to use")
+        .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
+        .option("-y, --yes", "apply without asking")
+        .option("--no-wait", "do not wait until every authoritative nameserver answers the new values")
+        .option("--wait-timeout <seconds>", "how long to wait for the nameservers (default 900)")
+        .option("--adopt", "take over names that have records this tool did not create")
+        .option("--force", "write even zones it would refuse (unknown EmailType, dynamic DNS rows, large changes)")
+        .option("--sandbox", "use Namecheap's sandbox API")
+        .addHelpText(
+          "after",
+          `
+Credentials come from NAMECHEAP_API_USER, NAMECHEAP_API_KEY, NAMECHEAP_USERNAME (defaults to the
+API user) and NAMECHEAP_CLIENT_IP (the whitelisted IPv4 address); NAMECHEAP_API_URL overrides the
+endpoint. Only managed names change; every other record and the EmailType are written back as read.
+Exit codes: plan 0 no changes, 2 changes, 1 errors; apply and rollback 0 done, 1 failed.`,
+        );
+    },
+    async run(command) {
+      const { runDns } = await import("./dns.js");
+      const [action, stack] = command.processedArgs as [string, string | undefined];
+      if (action !== "plan" && action !== "apply" && action !== "rollback") {
+        write("stderr", `${PROGRAM} dns: unknown action "${action}": use plan, apply or rollback\n`);
+        // plan uses 2 for "changes"; a usage error must not read as that
+        return 1;
+      }
+      return runDns(action, { ...command.opts(), stack });
+    },
+  },
 ];
 
 function collectValues(value: string, previous: string[]): string[] {

@@ -1,0 +1,346 @@
+/**
+ * `akash-stack dns plan|apply|rollback`: point DNS names at a deployment, changing nothing else.
+ *
+ *   akash-stack dns plan  --provider namecheap --domain D --record NAME=TYPE:VALUE … [--ttl S] [--adopt] [--force] [--sandbox]
+ *   akash-stack dns apply --provider namecheap --domain D --record NAME=TYPE:VALUE … [--yes] [--no-wait] …
+ *   akash-stack dns apply STACK --network N [--set key=value …]   (names from the stack, IPs from the deploy state)
+ *   akash-stack dns rollback --domain D [--yes] [--force]          (or STACK --network N)
+ *
+ * Credentials come from NAMECHEAP_* environment variables only, and are never printed or stored.
+ *
+ * Exit codes: `plan`: 0 nothing to change, 2 changes to apply (like `terraform plan -detailed-exitcode`),
+ * 1 anything else (bad flags, API errors, a plan `apply` would refuse). `apply`/`rollback`: 0 done or
+ * nothing to do, 1 refused, declined or failed, 2 usage errors.
+ */
+import { existsSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
+import { basename, extname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { applyDomain, planDomain, rollbackDomain, type UpdateOutcome, type WaitOptions } from "../dns/apply.js";
+import { describeRow, type RowChange, type ZonePlan } from "../dns/merge.js";
+import { NamecheapProvider } from "../dns/namecheap/provider.js";
+import { namecheapConfigFromEnv, type Env } from "../dns/namecheap/config.js";
+import type { ClientEvent } from "../dns/namecheap/client.js";
+import { describeAnswer } from "../dns/propagation.js";
+import { DnsError, type DesiredRecord, type DnsProvider } from "../dns/provider.js";
+import type { Clock } from "../dns/rate-limit.js";
+import { DEFAULT_TTL, desiredFromStack, DOMAIN_NAME, leasedIpResolver, parseRecordFlags, parseTtl, readDeployState, type StackDnsRecord } from "../dns/records.js";
+import { stackHome } from "../stack/secrets.js";
+import type { StackDefinition } from "../stack/stack.js";
+
+export type DnsAction = "plan" | "apply" | "rollback";
+
+export interface DnsOptions {
+  /** A stack name under stacks/ or a path: the stack-driven form. */
+  stack?: string;
+  network?: string;
+  set?: string[];
+  provider?: string;
+  domain?: string;
+  record?: string[];
+  ttl?: string | number;
+  yes?: boolean;
+  /** commander's `--no-wait` sets this to false. */
+  wait?: boolean;
+  /** Seconds to wait for the nameservers; default 900. */
+  waitTimeout?: string | number;
+  adopt?: boolean;
+  force?: boolean;
+  sandbox?: boolean;
+}
+
+/** Where the command runs; tests pass their own. */
+export interface DnsIo {
+  cwd: string;
+  env: Env;
+  write(stream: "stdout" | "stderr", text: string): void;
+  /** Whether a person can answer a question (stdin is a terminal). */
+  interactive: boolean;
+  /** Asks on the terminal; resolves to the answer line. */
+  ask(question: string): Promise<string>;
+  /** Pacing and backoff clock for the API client (tests: a manual clock). */
+  clock?: Clock;
+  /** Overrides for the nameserver wait (tests: short intervals). */
+  waitOverrides?: Partial<WaitOptions>;
+}
+
+interface Target {
+  domain: string;
+  records: DesiredRecord[];
+}
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+/** `plan`'s exit code when there is something to apply. */
+const EXIT_PLAN_CHANGES = 2;
+const DEFAULT_WAIT_SECONDS = 900;
+const TSX_API: string = "tsx/esm/api";
+
+export async function runDns(action: DnsAction, opts: DnsOptions, io: DnsIo = defaultIo()): Promise<number> {
+  const command = `akash-stack dns ${action}`;
+  const say = (text: string) => io.write("stdout", text + "\n");
+  const complain = (text: string) => io.write("stderr", `${command}: ${text}\n`);
+  // `plan` keeps 2 for "changes"; its usage errors are failures like any other.
+  const usage = (problems: string[]) => {
+    for (const p of problems) complain(p);
+    return action === "plan" ? EXIT_FAILED : EXIT_USAGE;
+  };
+
+  const providerId = (opts.provider ?? "namecheap").toLowerCase();
+  if (providerId !== "namecheap") return usage([`--provider ${opts.provider} is not supported: the only DNS provider so far is namecheap`]);
+  const waitSeconds = Number(opts.waitTimeout ?? DEFAULT_WAIT_SECONDS);
+  if (!Number.isFinite(waitSeconds) || waitSeconds <= 0) return usage([`--wait-timeout ${opts.waitTimeout} is not a number of seconds`]);
+
+  const targets = await resolveTargets(action, opts, io);
+  if ("problems" in targets) {
+    if (targets.usage) return usage(targets.problems);
+    for (const p of targets.problems) complain(p);
+    return EXIT_FAILED;
+  }
+
+  const configured = namecheapConfigFromEnv(io.env, { sandbox: opts.sandbox });
+  if ("problems" in configured) return usage(configured.problems);
+  const provider = new NamecheapProvider(configured.config, {
+    ...(io.clock ? { clock: io.clock } : {}),
+    onEvent: (event: ClientEvent) => {
+      if (event.kind === "retry") io.write("stderr", `  ${event.reason}; trying again in ${Math.round(event.delayMs / 1000)} s\n`);
+    },
+  });
+
+  const home = stackHome(io.env, io.cwd);
+  const wait: false | WaitOptions =
+    opts.wait === false || action === "plan"
+      ? false
+      : {
+          timeoutMs: waitSeconds * 1000,
+          onRound: (round, pending) => io.write("stderr", `  not yet (round ${round}): ${pending.slice(0, 3).map(describeAnswer).join("; ")}${pending.length > 3 ? "; …" : ""}\n`),
+          ...io.waitOverrides,
+        };
+
+  // A stack may declare records in several zones: each is planned and written on its own.
+  const codes: number[] = [];
+  for (const target of targets.list) {
+    try {
+      codes.push(await runOne(action, target, provider, { opts, io, home, wait, say, complain }));
+    } catch (err) {
+      if (!(err instanceof DnsError)) throw err;
+      complain(`${target.domain}: ${err.message}`);
+      codes.push(EXIT_FAILED);
+    }
+  }
+  // A failure in any zone wins over "changes to apply" (plan's 2), which wins over success.
+  if (codes.includes(EXIT_FAILED)) return EXIT_FAILED;
+  return codes.includes(EXIT_PLAN_CHANGES) ? EXIT_PLAN_CHANGES : EXIT_OK;
+}
+
+interface RunContext {
+  opts: DnsOptions;
+  io: DnsIo;
+  home: string;
+  wait: false | WaitOptions;
+  say: (text: string) => void;
+  complain: (text: string) => void;
+}
+
+async function runOne(action: DnsAction, target: Target, provider: DnsProvider, ctx: RunContext): Promise<number> {
+  const { opts, io, say, complain } = ctx;
+  const planOptions = { adopt: opts.adopt, force: opts.force };
+
+  if (action === "plan") {
+    const { plan } = await planDomain(provider, target.domain, target.records, planOptions);
+    for (const line of formatPlan(plan, provider)) say(line);
+    if (plan.changes.length === 0) return EXIT_OK;
+    if (plan.blockers.length > 0) {
+      for (const b of plan.blockers) complain(`${target.domain}: apply would refuse: ${b.reason}`);
+      return EXIT_FAILED;
+    }
+    say(`Run \`akash-stack dns apply\` with the same arguments to write ${plural(plan.changes.length, "change")}.`);
+    return EXIT_PLAN_CHANGES;
+  }
+
+  let notAsked = false;
+  const review = async (plan: ZonePlan): Promise<boolean> => {
+    for (const line of formatPlan(plan, provider)) say(line);
+    if (opts.yes) return true;
+    if (!io.interactive) {
+      notAsked = true;
+      return false;
+    }
+    const answer = await io.ask(`Write ${plural(plan.changes.length, "change")} to ${plan.domain} at ${provider.displayName}? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  };
+  const common = { home: ctx.home, review, wait: ctx.wait, progress: (line: string) => io.write("stderr", `  ${line}\n`) };
+  const outcome =
+    action === "apply"
+      ? await applyDomain(provider, target.domain, target.records, { ...common, ...planOptions })
+      : await rollbackDomain(provider, target.domain, { ...common, force: opts.force });
+  return report(action, outcome, provider, notAsked, say, complain);
+}
+
+function report(action: DnsAction, outcome: UpdateOutcome, provider: DnsProvider, notAsked: boolean, say: (t: string) => void, complain: (t: string) => void): number {
+  const { plan } = outcome;
+  switch (outcome.kind) {
+    case "unchanged":
+      for (const line of formatPlan(plan, provider)) say(line);
+      return EXIT_OK;
+    case "refused":
+      for (const line of formatPlan(plan, provider)) say(line);
+      for (const b of plan.blockers) complain(`${plan.domain}: refused: ${b.reason}`);
+      complain(`${plan.domain}: nothing was written`);
+      return EXIT_FAILED;
+    case "declined":
+      if (notAsked) complain(`${plan.domain}: not writing: stdin is not a terminal, so there is no one to confirm; pass --yes to ${action} without asking`);
+      else complain(`${plan.domain}: not confirmed; nothing was written`);
+      return EXIT_FAILED;
+    case "applied": {
+      say(`${plan.domain}: wrote ${plural(plan.changes.length, "change")} (${plan.after.length} records in the zone); the zone before is saved in ${outcome.backupFile}`);
+      const result = outcome.propagation;
+      if (!result) return EXIT_OK;
+      const servers = plural(outcome.nameservers.length, "nameserver");
+      if (result.done) {
+        say(`${plan.domain}: all ${servers} answer the new values (after ${seconds(result.elapsedMs)})`);
+        return EXIT_OK;
+      }
+      complain(`${plan.domain}: the records are written, but after ${seconds(result.elapsedMs)} not every nameserver serves them yet:`);
+      for (const a of result.pending.slice(0, 10)) complain(`  ${describeAnswer(a)}`);
+      complain(
+        `${provider.displayName} can take up to an hour to publish; check later with \`dig +norecurse @${outcome.nameservers[0]} ${result.pending[0]?.fqdn ?? plan.domain} A\`, ` +
+          `or run again with a longer --wait-timeout (or --no-wait)`,
+      );
+      return EXIT_FAILED;
+    }
+  }
+}
+
+/** The plan as the user reads it: one line per change, then what stays, then the caveats. */
+export function formatPlan(plan: ZonePlan, provider: Pick<DnsProvider, "displayName" | "writeCaveats">): string[] {
+  const header = `${provider.displayName} zone ${plan.domain} (EmailType ${plan.emailType ?? "not given"}, ${plural(plan.before.rows.length, "record")}):`;
+  if (plan.changes.length === 0) return [`${header} up to date, nothing to write`];
+  const width = Math.max(...plan.changes.map((c) => c.name.length));
+  const lines = [header, ...plan.changes.map((c) => `  ${formatChange(c, width)}`)];
+  lines.push(`  ${plural(plan.keptRows, "other record")} kept exactly as they are`);
+  for (const note of plan.notes) lines.push(`  note: ${note}`);
+  for (const caveat of provider.writeCaveats) lines.push(`  note: ${caveat}`);
+  return lines;
+}
+
+function formatChange(change: RowChange, width: number): string {
+  const name = change.name.padEnd(width);
+  const { before, after } = change;
+  if (change.action === "create" && after) return `+ ${name}  ${after.type.padEnd(5)} ${after.address}  (ttl ${after.ttl})`;
+  if (change.action === "delete" && before) return `- ${name}  ${before.type.padEnd(5)} ${before.address}  (ttl ${before.ttl})`;
+  if (before && after) {
+    const type = before.type.toUpperCase() === after.type.toUpperCase() ? after.type : `${before.type} -> ${after.type}`;
+    const value = before.address === after.address ? after.address : `${before.address} -> ${after.address}`;
+    const ttl = before.ttl === after.ttl ? after.ttl : `${before.ttl} -> ${after.ttl}`;
+    return `~ ${name}  ${type.padEnd(5)} ${value}  (ttl ${ttl})`;
+  }
+  return `~ ${name}  ${describeRow((before ?? after)!)}`;
+}
+
+type Targets = { list: Target[] } | { problems: string[]; usage: boolean };
+
+async function resolveTargets(action: DnsAction, opts: DnsOptions, io: DnsIo): Promise<Targets> {
+  if (opts.stack !== undefined) return stackTargets(action, opts, io);
+  if (opts.network !== undefined) return { problems: [`--network goes with a stack: \`akash-stack dns ${action} STACK --network ${opts.network}\``], usage: true };
+  const problems: string[] = [];
+  const domain = opts.domain?.trim().toLowerCase().replace(/\.$/, "");
+  if (!domain) problems.push(`--domain is needed: the domain as registered at the provider, like --domain example.com (or give a stack: \`dns ${action} STACK --network N\`)`);
+  else if (!DOMAIN_NAME.test(domain)) problems.push(`--domain ${JSON.stringify(opts.domain)} is not a domain name: give it like example.com`);
+  if (action === "rollback") {
+    if ((opts.record ?? []).length > 0) problems.push(`rollback restores the whole saved zone; it takes no --record`);
+    return problems.length > 0 || !domain ? { problems, usage: true } : { list: [{ domain, records: [] }] };
+  }
+  const ttl = parseTtl(opts.ttl);
+  if (!ttl.ok) problems.push(...ttl.problems);
+  if (!domain || !DOMAIN_NAME.test(domain)) return { problems, usage: true }; // records are relative to it
+  // Records are checked even when --ttl is wrong, so every mistake shows at once.
+  const records = parseRecordFlags(opts.record ?? [], domain, ttl.ok ? ttl.value : DEFAULT_TTL);
+  if (!records.ok) problems.push(...records.problems);
+  if (problems.length > 0 || !records.ok) return { problems, usage: true };
+  return { list: [{ domain, records: records.value }] };
+}
+
+/** The stack-driven form: names from the stack's synth result, IPs from the deploy state. */
+async function stackTargets(action: DnsAction, opts: DnsOptions, io: DnsIo): Promise<Targets> {
+  const stack = opts.stack!;
+  const conflicting = [opts.domain !== undefined && "--domain", (opts.record ?? []).length > 0 && "--record", opts.ttl !== undefined && "--ttl"].filter(Boolean);
+  if (conflicting.length > 0) {
+    return { problems: [`${conflicting.join(", ")} cannot be combined with a stack: the stack declares its names and TTLs (stack.dns.zone(...).a(...))`], usage: true };
+  }
+  if (!opts.network) return { problems: [`--network is needed with a stack: which deployment's IPs to use, like --network mainnet`], usage: true };
+  if (!/^[a-z0-9][-a-z0-9]*$/.test(opts.network)) return { problems: [`--network ${JSON.stringify(opts.network)} is not a network name (like mainnet or sandbox)`], usage: true };
+
+  const loaded = await loadStack(stack, io.cwd);
+  if ("error" in loaded) return { problems: [loaded.error], usage: loaded.usage };
+  const home = stackHome(io.env, io.cwd);
+  const state = await readDeployState(home, loaded.name, opts.network);
+  if (!state.ok) return { problems: state.problems, usage: false };
+
+  // Loaded only for this form: synth pulls in the SDL linter, which `dns --domain` never needs.
+  const { ParamError, parseSetFlags } = await import("../stack/params.js");
+  const { formatProblem, synth, SynthError } = await import("../stack/synth.js");
+  let dns: StackDnsRecord[];
+  let sdl: string;
+  try {
+    const overrides = parseSetFlags(loaded.definition.params, opts.set ?? []);
+    ({ dns, sdl } = synth(loaded.definition, { ...state.value.params, ...overrides }));
+  } catch (err) {
+    if (err instanceof ParamError) return { problems: err.message.split("\n"), usage: true };
+    if (err instanceof SynthError) return { problems: err.problems.map((p) => formatProblem(p, io.cwd)), usage: false };
+    throw err;
+  }
+  if (dns.length === 0) return { problems: [`stack ${loaded.name} declares no DNS records: add them with stack.dns.zone("example.com").a("www", ip)`], usage: false };
+  const desired = desiredFromStack(dns, leasedIpResolver(state.value, sdl));
+  if (!desired.ok) return { problems: desired.problems, usage: false };
+  const list = [...desired.value].map(([domain, records]) => ({ domain, records: action === "rollback" ? [] : records }));
+  return { list };
+}
+
+/**
+ * Loads a stack file the way `synth` does (tsx at run time, so the user's TypeScript runs as
+ * itself). Kept minimal here; `src/cli/synth.ts` has the full version with richer messages.
+ */
+async function loadStack(arg: string, cwd: string): Promise<{ definition: StackDefinition; name: string } | { error: string; usage: boolean }> {
+  const looksLikePath = /[\\/]/.test(arg) || /\.(m?ts|m?js)$/.test(arg);
+  const file = looksLikePath ? resolve(cwd, arg) : join(cwd, "stacks", `${arg}.ts`);
+  if (!looksLikePath && !/^[a-z0-9][-a-z0-9_]*$/.test(arg)) return { error: `${JSON.stringify(arg)} is not a stack name: use a name under stacks/ (like registry) or a path to a .ts file`, usage: true };
+  if (!existsSync(file)) return { error: looksLikePath ? `${arg}: no such file` : `no stack named ${arg} (looked for stacks/${arg}.ts)`, usage: true };
+  try {
+    const { isStackDefinition } = await import("../stack/stack.js");
+    const { tsImport } = (await import(TSX_API)) as typeof import("tsx/esm/api");
+    const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+    const candidate = isStackDefinition(mod.default) ? mod.default : (mod.default as { default?: unknown } | undefined)?.default;
+    if (!isStackDefinition(candidate)) return { error: `${arg}: has no stack: end it with \`export default defineStack({...})\``, usage: false };
+    return { definition: candidate, name: basename(file, extname(file)) };
+  } catch (err) {
+    return { error: `${arg}: the stack file failed to load: ${err instanceof Error ? err.message : String(err)}`, usage: false };
+  }
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function defaultIo(): DnsIo {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    write: (stream, text) => void (stream === "stdout" ? process.stdout : process.stderr).write(text),
+    interactive: process.stdin.isTTY === true,
+    async ask(question) {
+      // The question goes to stderr so stdout stays the plan (pipeable, comparable).
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
