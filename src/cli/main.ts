@@ -78,6 +78,26 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
     },
   },
   {
+    name: "devnet",
+    summary: "run a local Akash network (chain + providers) on loopback until stopped",
+    configure(command) {
+      command
+        .addOption(new Option("--block-time <ms>", "milliseconds between blocks").argParser(Number).default(1000))
+        .addOption(new Option("--providers <n>", "how many providers bid on orders").argParser(Number).default(3))
+        .addHelpText(
+          "after",
+          `
+Speaks CometBFT RPC, gRPC and grpc-gateway REST with akashnet-2's messages (chain id akash-local),
+and runs providers with the real REST API and JWT auth on HTTPS. Writes $AKASH_STACK_HOME/devnet.json
+(default .akash-stack/) for --network local. No containers run: providers report services ready.`,
+        );
+    },
+    async run(command) {
+      const { runDevnet } = await import("./devnet.js");
+      return runDevnet(command.opts<{ blockTime?: number; providers?: number }>());
+    },
+  },
+  {
     name: "verify",
     summary: "prove a deployed registry works: OCI push/pull, IPFS gateway, TLS, DNS",
     configure(command) {
