@@ -4,7 +4,7 @@
 //
 // Steps that need the embedded local network (devnet, deploy, status, close, dns, verify) run as
 // soon as those commands exist in the CLI, so this script stays the one entry point as they land.
-import { $, chalk, fs, path } from "zx";
+import { $, chalk, fs, os, path, sleep } from "zx";
 
 $.verbose = false;
 $.quiet = true;
@@ -37,8 +37,55 @@ if (hash.exitCode !== 0) {
 console.log(`deployment version (sha256): ${hash.stdout.trim()}`);
 
 const help = (await run(["--help"])).stdout;
-if (!/^\s+devnet\b/m.test(help) || !/^\s+deploy\b/m.test(help)) {
+const has = (command) => new RegExp(`^\\s+${command}\\b`, "m").test(help);
+if (!has("devnet") || !has("deploy")) {
   step("deploy to the local network");
   console.log("skipped: `devnet` and `deploy` are not in this build yet (issues #4 and #5).");
+} else {
+  await deployOnDevnet();
 }
 console.log(chalk.green("\ndemo finished"));
+
+/**
+ * devnet → deploy registry → status → close, in a throw-away AKASH_STACK_HOME so the demo never
+ * touches the user's state or secrets. The devnet runs as a child process until the end.
+ */
+async function deployOnDevnet() {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "akash-stack-demo-"));
+  const env = { ...process.env, AKASH_STACK_HOME: home };
+  delete env.AKASH_MNEMONIC; // the devnet's funded test key signs
+  const devnetFile = path.join(home, "devnet.json");
+  step("devnet: a local Akash chain and 3 providers on loopback");
+  const devnet = $({ cwd: root, env, nothrow: true })`node ${cli} devnet --block-time 500 --providers 3`;
+  let exited = false;
+  devnet.finally(() => (exited = true)).catch(() => undefined);
+  let failed = false;
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!fs.existsSync(devnetFile)) {
+      if (Date.now() > deadline || exited) throw new Error(`the devnet did not start (no ${devnetFile} after 30 s)`);
+      await sleep(200);
+    }
+    const { chainId, rpc } = JSON.parse(fs.readFileSync(devnetFile, "utf8"));
+    console.log(`chain ${chainId} at ${rpc}`);
+
+    for (const [title, args] of [
+      ["deploy registry --network local --yes", ["deploy", "registry", "--network", "local", "--yes"]],
+      ["status registry --network local", ["status", "registry", "--network", "local"]],
+      ["close registry --network local", ["close", "registry", "--network", "local"]],
+    ]) {
+      step(title);
+      const result = await $({ cwd: root, env, nothrow: true })`node ${cli} ${args}`;
+      process.stdout.write(result.stdout + result.stderr);
+      if (result.exitCode !== 0) {
+        failed = true;
+        break;
+      }
+    }
+  } finally {
+    devnet.kill("SIGINT");
+    await devnet.catch(() => undefined);
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+  if (failed) process.exit(1);
+}

@@ -78,6 +78,89 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
     },
   },
   {
+    name: "plan",
+    summary: "show what a deploy would change on chain: create, update in place, replace or nothing",
+    configure(command) {
+      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file"))
+        .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
+        .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--deposit <amount>", "escrow deposit for a new deployment, e.g. 5000000uact")
+        .addHelpText("after", "\nExit codes: 0 no changes, 2 changes, 1 error.");
+    },
+    async run(command) {
+      const { runPlan } = await import("./plan.js");
+      return runPlan(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "deploy",
+    summary: "deploy a stack: mint ACT if short, create, pick bids, lease, send manifests, wait until ready",
+    configure(command) {
+      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file"))
+        .option("-y, --yes", "do not ask before spending (minting ACT, creating the deployment)")
+        .addOption(new Option("--output <format>", "text for people, jsonl for machines (one object per step)").choices(["text", "jsonl"]).default("text"))
+        .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--deposit <amount>", "escrow deposit, e.g. 5000000uact (default: enough for an hour, at least the chain minimum)")
+        .option("--max-price <amount>", "refuse bids above this price per block, e.g. 1000uact")
+        .addOption(new Option("--auditor <address>", "only providers signed by this auditor (repeatable)").argParser(collectValues).default([], "none"))
+        .addOption(new Option("--attribute <key=value>", "only providers with this attribute (repeatable)").argParser(collectValues).default([], "none"))
+        .addOption(new Option("--allow-provider <address>", "only these providers (repeatable)").argParser(collectValues).default([], "any"))
+        .addOption(new Option("--deny-provider <address>", "never these providers (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--bid-timeout <seconds>", "how long to wait for bids before closing the deployment and refunding")
+        .addOption(new Option("--secret-file <NAME=PATH>", "read secret NAME from a file instead of the environment (repeatable)").argParser(collectValues).default([], "none"))
+        .addHelpText(
+          "after",
+          `
+Running the same command again is safe: it resumes an interrupted deploy, sends nothing when nothing
+changed, updates in place when only images, env, commands or hosts changed, and replaces the
+deployment (new one ready first, then the old one closed) when resources, counts, prices or
+placement changed. Exit codes: 0 deployed, 1 failed (the message says whether it is resumable), 2 usage.`,
+        );
+    },
+    async run(command) {
+      const { runDeploy } = await import("./deploy.js");
+      return runDeploy(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "status",
+    summary: "show a stack's deployment, leases, services, escrow balance and runway",
+    configure(command) {
+      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file")).addOption(
+        new Option("--output <format>", "output format").choices(["text", "json"]).default("text"),
+      );
+    },
+    async run(command) {
+      const { runStatus } = await import("./status.js");
+      return runStatus(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "close",
+    summary: "close a stack's deployment and report the refund",
+    configure(command) {
+      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file"));
+    },
+    async run(command) {
+      const { runClose } = await import("./close.js");
+      return runClose(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "deposit",
+    summary: "top up a stack's escrow (in uact) to extend its runway",
+    configure(command) {
+      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file")).requiredOption(
+        "--amount <amount>",
+        "how much to add, e.g. 5000000uact (5 ACT)",
+      );
+    },
+    async run(command) {
+      const { runDeposit } = await import("./deposit.js");
+      return runDeposit(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
     name: "devnet",
     summary: "run a local Akash network (chain + providers) on loopback until stopped",
     configure(command) {
@@ -168,6 +251,15 @@ Exit codes: plan 0 no changes, 2 changes, 1 errors; apply and rollback 0 done, 1
     },
   },
 ];
+
+/** Options every command that talks to a chain shares. */
+function chainOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--network <network>", "which network").choices(["mainnet", "sandbox", "local"]).makeOptionMandatory())
+    .option("--mnemonic-file <file>", "the wallet's mnemonic (mode 0600); default: the AKASH_MNEMONIC environment variable")
+    .option("--rpc <url>", "override the network's CometBFT RPC endpoint")
+    .option("--grpc <url>", "override the network's gRPC endpoint");
+}
 
 function collectValues(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -124,10 +124,10 @@ export async function runSynth(stack: string, opts: SynthFlags, io: SynthIo = { 
   return EXIT_OK;
 }
 
-type Located = { file: string; name: string } | { error: string };
+export type Located = { file: string; name: string } | { error: string };
 
 /** A name under `stacks/`, or a path to a stack file. */
-function locateStack(arg: string, cwd: string): Located {
+export function locateStack(arg: string, cwd: string): Located {
   const looksLikePath = /[\\/]/.test(arg) || /\.(m?ts|m?js)$/.test(arg);
   if (looksLikePath) {
     const file = resolve(cwd, arg);
@@ -153,7 +153,7 @@ function availableStacks(dir: string): string[] {
   }
 }
 
-async function loadStack(file: string, cwd: string): Promise<{ definition: StackDefinition } | { error: string }> {
+export async function loadStack(file: string, cwd: string): Promise<{ definition: StackDefinition } | { error: string }> {
   const shown = shortPath(file, cwd);
   let mod: { default?: unknown };
   try {

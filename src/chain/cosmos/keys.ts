@@ -1,0 +1,39 @@
+/**
+ * One key derivation (BIP-39 seed → SLIP-10 m/44'/118'/0'/0/0) for both signers the deployer
+ * needs: a direct signer for transactions and an amino signer for provider JWTs (ES256KADR36
+ * signs an ADR-36 amino document, which `DirectSecp256k1HdWallet` cannot do; pitfall 14).
+ * Deriving once keeps startup fast; the seed and private key stay in this closure.
+ */
+import { Secp256k1Wallet, type OfflineAminoSigner } from "@cosmjs/amino";
+import { Bip39, EnglishMnemonic, Slip10, Slip10Curve, stringToPath } from "@cosmjs/crypto";
+import { DirectSecp256k1Wallet, type OfflineDirectSigner } from "@cosmjs/proto-signing";
+import { WalletError } from "../errors.js";
+import type { Mnemonic } from "../wallet.js";
+
+export const AKASH_PREFIX = "akash";
+const HD_PATH = "m/44'/118'/0'/0/0";
+
+export interface AkashKeys {
+  address: string;
+  directSigner: OfflineDirectSigner;
+  aminoSigner: OfflineAminoSigner;
+  /** The compressed secp256k1 public key (33 bytes). */
+  publicKey: Uint8Array;
+}
+
+export async function deriveKeys(mnemonic: Mnemonic): Promise<AkashKeys> {
+  let english: EnglishMnemonic;
+  try {
+    english = new EnglishMnemonic(mnemonic.reveal());
+  } catch (err) {
+    // cosmjs' messages name the problem, never the words.
+    throw new WalletError(`the mnemonic is not valid BIP-39: ${(err as Error).message}`);
+  }
+  const seed = await Bip39.mnemonicToSeed(english);
+  const { privkey } = Slip10.derivePath(Slip10Curve.Secp256k1, seed, stringToPath(HD_PATH));
+  const directSigner = await DirectSecp256k1Wallet.fromKey(privkey, AKASH_PREFIX);
+  const aminoSigner = await Secp256k1Wallet.fromKey(privkey, AKASH_PREFIX);
+  const [account] = await directSigner.getAccounts();
+  if (!account) throw new WalletError("the key produced no account");
+  return { address: account.address, directSigner, aminoSigner, publicKey: account.pubkey };
+}

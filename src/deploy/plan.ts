@@ -1,0 +1,193 @@
+/**
+ * `plan`: what a deploy would do, without doing it. Compares the synthesized stack with the
+ * deployment on chain (found through the state file) and estimates what it costs: the monthly
+ * price ceiling (or the current leases' price), the deposit, AKT for gas, the ACT to mint and the
+ * DNS records that would change. Reads only; never signs, never writes a secret.
+ */
+import type { Network } from "../chain/networks.js";
+import type { ChainClient, Coin, DeploymentInfo, Lease } from "../chain/types.js";
+import { balanceOf, blocksPerMonth, defaultDepositUact, DEFAULT_RUNWAY_HOURS, formatDec, gasAllowanceUakt, groupMaxPricePerBlock, microToWhole, mintNeed, parseDec } from "./amounts.js";
+import { decideChange, type ChangeDecision } from "./compare.js";
+import { unitName } from "./deploy.js";
+import type { DesiredDeployment } from "./desired.js";
+import type { StackState } from "./state.js";
+
+export interface DnsChange {
+  fqdn: string;
+  type: "A";
+  /** What the record will point at. */
+  target: string;
+  change: "create" | "update" | "unchanged";
+}
+
+export interface Plan {
+  network: string;
+  stack: string;
+  owner: string | undefined;
+  decision: ChangeDecision;
+  /** The deployment on chain today. */
+  dseq: string | undefined;
+  hash: { desired: string | undefined; onChain: string | undefined };
+  cost: {
+    denom: string;
+    blockSeconds: number;
+    blocksPerMonth: number;
+    /** Ceiling from the SDL prices (providers bid at or below it). */
+    maxPerBlock: string;
+    maxPerMonth: string;
+    /** What the active leases cost now, when there are any. */
+    currentPerBlock?: string;
+    currentPerMonth?: string;
+  };
+  deposit: Coin;
+  gas: { transactions: number; uakt: string };
+  balances?: { uakt: string; uact: string };
+  mint?: { uact: string; burnUakt?: string };
+  dns: DnsChange[];
+  notes: string[];
+}
+
+export interface PlanInputs {
+  desired: DesiredDeployment;
+  network: Network;
+  chain: Pick<ChainClient, "deployment" | "leases" | "balances" | "depositParams" | "mintParams" | "gasPrice">;
+  /** undefined when no key was given and the state file does not know the owner. */
+  owner: string | undefined;
+  state: StackState | undefined;
+  deposit?: Coin;
+}
+
+export async function buildPlan(inputs: PlanInputs): Promise<Plan> {
+  const { desired, network, chain, owner, state } = inputs;
+  const notes: string[] = [];
+  const current = state?.current;
+  let onChain: DeploymentInfo | undefined;
+  let leases: Lease[] = [];
+  if (current && owner) {
+    onChain = await chain.deployment(owner, current.dseq);
+    if (onChain?.state === "active") leases = (await chain.leases(owner, current.dseq)).filter((l) => l.state === "active");
+    else notes.push(`deployment ${current.dseq} from the state file is ${onChain ? "closed" : "not on chain"}`);
+  }
+  const active = onChain?.state === "active" ? onChain : undefined;
+  const decision = decideChange(
+    { groups: desired.groups, hash: desired.manifest?.hash, templateHash: desired.templateHash },
+    active ? { groups: active.groups.map((g) => g.spec), hash: active.hash, templateHash: current?.templateHash } : undefined,
+  );
+  if (desired.missingSecrets.length > 0) {
+    notes.push(`secrets without a value here: ${desired.missingSecrets.join(", ")}; the manifest was compared with placeholders`);
+  }
+  if (state?.previous) notes.push(`an interrupted replacement left deployment ${state.previous.dseq}; deploy closes it once the new one is ready`);
+
+  const denom = desired.groups[0]?.resources[0]?.price.denom || network.depositDenom;
+  const perBlock = desired.groups.reduce((sum, g) => sum + groupMaxPricePerBlock(g), 0n);
+  const blocks = blocksPerMonth(network.blockSeconds);
+  const cost: Plan["cost"] = {
+    denom,
+    blockSeconds: network.blockSeconds,
+    blocksPerMonth: blocks,
+    maxPerBlock: formatDec(perBlock, 6),
+    maxPerMonth: formatDec(perBlock * BigInt(blocks), 6),
+  };
+  if (leases.length > 0) {
+    const now = leases.reduce((sum, l) => sum + parseDec(l.price.amount), 0n);
+    cost.currentPerBlock = formatDec(now, 6);
+    cost.currentPerMonth = formatDec(now * BigInt(blocks), 6);
+  }
+
+  const params = await chain.depositParams().catch(() => undefined);
+  const minimum = BigInt(params?.minDeposits.find((c) => c.denom === network.depositDenom)?.amount ?? "500000");
+  const deposit = inputs.deposit ?? { denom: network.depositDenom, amount: defaultDepositUact(desired.groups, network.blockSeconds, minimum).toString() };
+  const transactions = decision.action === "create" ? 2 : decision.action === "replace" ? 3 : decision.action === "update" ? 1 : 0;
+
+  let balances: Plan["balances"];
+  let mint: Plan["mint"];
+  if (owner) {
+    const coins = await chain.balances(owner);
+    balances = { uakt: balanceOf(coins, "uakt").toString(), uact: balanceOf(coins, "uact").toString() };
+    if (decision.action === "create" || decision.action === "replace") {
+      const mp = await chain.mintParams().catch(() => undefined);
+      const need = mintNeed(BigInt(deposit.amount), balanceOf(coins, deposit.denom), BigInt(mp?.minMint.amount ?? "10000000"), mp?.aktPriceInAct, mp?.spreadBps ?? 0);
+      if (need && deposit.denom === "uact") {
+        mint = { uact: need.mintUact.toString(), ...(need.burnUakt !== undefined ? { burnUakt: need.burnUakt.toString() } : {}) };
+      }
+    }
+  } else {
+    notes.push("no key given (AKASH_MNEMONIC or --mnemonic-file): balances and the ACT to mint are not shown");
+  }
+  const gasTxs = transactions + (mint ? 1 : 0);
+
+  const dns: DnsChange[] = desired.synth.dns.map((r) => {
+    const known = current?.endpoints ? leasedIpOf(current.endpoints, r.endpoint) : undefined;
+    const moves = decision.action === "create" || decision.action === "replace";
+    return {
+      fqdn: r.fqdn,
+      type: r.type,
+      target: moves || !known ? `the leased IP of endpoint ${r.endpoint}${moves ? " (known after the lease)" : ""}` : known,
+      change: decision.action === "create" ? "create" : decision.action === "replace" ? "update" : "unchanged",
+    };
+  });
+  if (dns.length > 0 && network.name === "local") notes.push("DNS records are not changed on the local devnet");
+
+  return {
+    network: network.name,
+    stack: desired.stack,
+    owner,
+    decision,
+    dseq: active?.dseq,
+    hash: { desired: desired.manifest?.hash, onChain: active?.hash },
+    cost,
+    deposit,
+    gas: { transactions: gasTxs, uakt: gasAllowanceUakt(gasTxs, chain.gasPrice.price).toString() },
+    ...(balances ? { balances } : {}),
+    ...(mint ? { mint } : {}),
+    dns,
+    notes,
+  };
+}
+
+function leasedIpOf(endpoints: NonNullable<StackState["current"]>["endpoints"], endpointName: string): string | undefined {
+  // The state records IPs per service; the stack's IP endpoint name is not kept per service, so
+  // any leased IP is the endpoint's when the stack has one IP endpoint (the common case).
+  void endpointName;
+  for (const service of Object.values(endpoints)) if (service.ips.length > 0) return service.ips[0]!.ip;
+  return undefined;
+}
+
+export function formatPlan(plan: Plan): string {
+  const lines: string[] = [];
+  const verb = { create: "create a new deployment", update: "update the deployment in place", replace: "replace the deployment", nothing: "nothing to change" }[plan.decision.action];
+  lines.push(`Plan for ${plan.stack} on ${plan.network}${plan.owner ? ` (owner ${plan.owner})` : ""}: ${verb}${plan.dseq ? ` (deployment ${plan.dseq})` : ""}`);
+  for (const reason of plan.decision.reasons) lines.push(`  - ${reason}`);
+  const unit = unitName(plan.cost.denom);
+  lines.push("");
+  lines.push(`Cost (${plan.cost.blocksPerMonth.toLocaleString("en-US")} blocks/month at ~${plan.cost.blockSeconds} s/block):`);
+  lines.push(`  ceiling   ${toWhole(plan.cost.maxPerBlock)} ${unit}/block = ${toWhole(plan.cost.maxPerMonth)} ${unit}/month (providers bid at or below it)`);
+  if (plan.cost.currentPerBlock) lines.push(`  now       ${toWhole(plan.cost.currentPerBlock)} ${unit}/block = ${toWhole(plan.cost.currentPerMonth!)} ${unit}/month (active leases)`);
+  if (plan.decision.action === "create" || plan.decision.action === "replace") {
+    lines.push(
+      `  deposit   ${microToWhole(BigInt(plan.deposit.amount))} ${unitName(plan.deposit.denom)} into escrow (default: the chain's minimum or ${DEFAULT_RUNWAY_HOURS} h at the ceiling; --deposit to choose; unused funds are refunded on close)`,
+    );
+  }
+  lines.push(`  gas       ≈${microToWhole(BigInt(plan.gas.uakt))} AKT for ${plan.gas.transactions} transaction${plan.gas.transactions === 1 ? "" : "s"}`);
+  if (plan.balances) lines.push(`  balance   ${microToWhole(BigInt(plan.balances.uakt))} AKT, ${microToWhole(BigInt(plan.balances.uact))} ACT`);
+  if (plan.mint) {
+    lines.push(
+      `  mint      ${microToWhole(BigInt(plan.mint.uact))} ACT${plan.mint.burnUakt ? ` by burning ≈${microToWhole(BigInt(plan.mint.burnUakt))} AKT` : " (AKT price unknown)"} (the chain's minimum mint is 10 ACT; deploy asks first, or --yes)`,
+    );
+  }
+  if (plan.dns.length > 0) {
+    lines.push("");
+    lines.push("DNS:");
+    for (const d of plan.dns) lines.push(`  ${d.change.padEnd(9)} ${d.fqdn} ${d.type} → ${d.target}`);
+  }
+  if (plan.notes.length > 0) {
+    lines.push("");
+    for (const n of plan.notes) lines.push(`note: ${n}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** A micro-unit decimal ("40000.5") → whole units ("0.0400005"). */
+function toWhole(microDecimal: string): string {
+  return formatDec(parseDec(microDecimal) / 1_000_000n, 6);
+}
