@@ -34,6 +34,7 @@ export const SERVED_SERVICES = [
   "akash.cert.v1.Query",
   "akash.audit.v1.Query",
   "akash.bme.v1.Query",
+  "akash.oracle.v1.Query",
   "cosmos.bank.v1beta1.Query",
   "cosmos.auth.v1beta1.Query",
   "cosmos.tx.v1beta1.Service",

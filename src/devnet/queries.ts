@@ -12,6 +12,7 @@ import { formatDecimal } from "./decimal.js";
 import { GrpcCode, QueryError } from "./errors.js";
 import { isAddress } from "./handlers.js";
 import { MODULE_ADDRESSES } from "./keys.js";
+import { aggregatedPrice } from "./oracle.js";
 import { bidKey, deploymentKey, escrowAccountKey, orderKey, paymentsOf, type MintRecord } from "./state.js";
 import type { TxResult } from "./tx.js";
 import {
@@ -383,6 +384,9 @@ const HANDLERS = {
     const page = paginate(all, req.pagination);
     return { records: page.items.map((r) => ledgerEntry(r, chain.data.mint.aktPrice)), pagination: page.pagination };
   },
+
+  // ---------------------------------------------------------------- akash.oracle.v1
+  "/akash.oracle.v1.Query/AggregatedPrice": aggregatedPrice,
 
   // ---------------------------------------------------------------- cosmos.bank.v1beta1
   "/cosmos.bank.v1beta1.Query/Balance": balance,
