@@ -6,37 +6,21 @@
  *   POST /faults          apply a FaultSpec (JSON), e.g. {"rpcErrors": 2} or {"providerOffline": {"provider": 1, "offline": true}}
  *   POST /faults/reset    clear every fault
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Chain } from "./blocks.js";
 import { FaultError, type Faults, type FaultSpec } from "./faults.js";
-import { closeServer, listenLoopback, readBody, sendJson, trackSockets } from "./http.js";
+import { LoopbackHttpServer, readBody, sendJson } from "./http.js";
 
-export class AdminServer {
-  private server: Server | undefined;
-  private sockets = new Set<Socket>();
-  port = 0;
+export class AdminServer extends LoopbackHttpServer {
 
   constructor(
     private readonly chain: Chain,
     private readonly faults: Faults,
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+  ) {
+    super();
   }
 
-  async listen(port = 0): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.sockets = trackSockets(this.server);
-    this.port = await listenLoopback(this.server, port);
-  }
-
-  async close(): Promise<void> {
-    if (this.server) await closeServer(this.server, this.sockets);
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://admin").pathname;
     try {
       if (req.method === "GET" && path === "/status") {

@@ -1,5 +1,5 @@
 /** Small HTTP helpers shared by the devnet's servers (all on 127.0.0.1, ephemeral ports by default). */
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -55,4 +55,30 @@ export async function closeServer(server: Server, sockets: Set<Socket>): Promise
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   for (const socket of sockets) socket.destroy();
   await closed;
+}
+
+/**
+ * A plain-HTTP server on 127.0.0.1 that can be closed with its open connections: the base of the
+ * devnet's RPC, REST and admin servers, which differ only in how they handle a request.
+ */
+export abstract class LoopbackHttpServer {
+  private server: Server | undefined;
+  private sockets = new Set<Socket>();
+  port = 0;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async listen(port = 0): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.sockets = trackSockets(this.server);
+    this.port = await listenLoopback(this.server, port);
+  }
+
+  async close(): Promise<void> {
+    if (this.server) await closeServer(this.server, this.sockets);
+  }
+
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }

@@ -6,15 +6,14 @@
  * by name, default values included, `Any` expanded with "@type", and resource values (`math.Int`
  * custom type) as decimal strings.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { PubKey } from "@akashnetwork/chain-sdk/private-types/cosmos.secp256k1";
 import { BaseAccount, Tx } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
 import type { ProtoCodec } from "./codec.js";
 import type { MethodDescriptor, ServiceDescriptor } from "./descriptors.js";
 import { GrpcCode, httpStatusOf, QueryError } from "./errors.js";
 import { MESSAGES } from "./handlers.js";
-import { closeServer, listenLoopback, readBody, sendJson, trackSockets } from "./http.js";
+import { LoopbackHttpServer, readBody, sendJson } from "./http.js";
 import type { QueryRouter } from "./router.js";
 
 interface Route {
@@ -34,16 +33,14 @@ const ANY_CODECS: ReadonlyMap<string, ProtoCodec> = new Map<string, ProtoCodec>(
   ...[...MESSAGES].map(([typeUrl, def]) => [typeUrl, def.codec as ProtoCodec] as [string, ProtoCodec]),
 ]);
 
-export class RestServer {
-  private server: Server | undefined;
-  private sockets = new Set<Socket>();
+export class RestServer extends LoopbackHttpServer {
   private readonly routes: Route[] = [];
-  port = 0;
 
   constructor(
     services: ReadonlyMap<string, ServiceDescriptor>,
     private readonly router: QueryRouter,
   ) {
+    super();
     for (const service of services.values()) {
       for (const method of Object.values(service.methods)) {
         if (!method.httpPath) continue;
@@ -64,21 +61,7 @@ export class RestServer {
     this.routes.sort((a, b) => a.variables.length - b.variables.length);
   }
 
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async listen(port = 0): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.sockets = trackSockets(this.server);
-    this.port = await listenLoopback(this.server, port);
-  }
-
-  async close(): Promise<void> {
-    if (this.server) await closeServer(this.server, this.sockets);
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader("Access-Control-Allow-Origin", "*");
     const url = new URL(req.url ?? "/", "http://api");
     const path = decodeURIComponent(url.pathname);

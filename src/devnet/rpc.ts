@@ -4,15 +4,14 @@
  * path, `/cosmos.tx.v1beta1.Service/Simulate`), `broadcast_tx_sync`/`_async`, `tx`, `tx_search`,
  * `block`, `validators`. POST bodies (single or batch) and GET `/<method>?arg=…` both work.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { sha256 } from "@cosmjs/crypto";
 import { fromBase64, fromHex, toBase64, toHex, toUtf8 } from "@cosmjs/encoding";
 import type { Chain, StoredBlock, StoredTx } from "./blocks.js";
 import { APP_NAME, APP_VERSION, COMET_VERSION } from "./constants.js";
 import { ChainError, QueryError, queryErrorToAbci } from "./errors.js";
 import type { Faults } from "./faults.js";
-import { closeServer, listenLoopback, readBody, sendJson, trackSockets } from "./http.js";
+import { LoopbackHttpServer, readBody, sendJson } from "./http.js";
 import type { ChainEvent } from "./keeper.js";
 import type { QueryRouter } from "./router.js";
 import type { TxResult } from "./tx.js";
@@ -41,32 +40,17 @@ interface JsonRpcRequest {
   params?: Record<string, unknown> | unknown[];
 }
 
-export class RpcServer {
-  private server: Server | undefined;
-  private sockets = new Set<Socket>();
-  port = 0;
+export class RpcServer extends LoopbackHttpServer {
 
   constructor(
     private readonly chain: Chain,
     private readonly router: QueryRouter,
     private readonly faults: Faults,
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+  ) {
+    super();
   }
 
-  async listen(port = 0): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.sockets = trackSockets(this.server);
-    this.port = await listenLoopback(this.server, port);
-  }
-
-  async close(): Promise<void> {
-    if (this.server) await closeServer(this.server, this.sockets);
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const fault = this.faults.takeRpcFault();
     if (fault === "drop") {
       req.socket.destroy();
