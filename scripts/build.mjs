@@ -39,3 +39,8 @@ await build({
   external: ["@akashnetwork/*", "@cosmjs/*", "@grpc/*", "playwright-core", "zx", "tsx"],
   logLevel: "warning",
 });
+
+// 3. The lint engine and the `yaml` package as CommonJS bundles with V8 code caches, beside the
+//    chunk of src/cli/lint.ts that loads them (src/sdl/cached-script.ts says why).
+const { buildCachedBundles } = await import(join(root, "scripts", "build-cached-bundles.mjs"));
+await buildCachedBundles(join(root, "dist", "chunks"), root);

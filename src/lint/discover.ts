@@ -14,6 +14,12 @@ export interface DiscoveredFile {
   /** The path to show the user: relative to the working folder when the file is inside it, else absolute. */
   path: string;
   absolutePath: string;
+  /**
+   * The whole file as UTF-8 text, when the folder walk already read all of it to sniff it, so the
+   * runner does not open and read the file a second time. Absent for files named explicitly, for
+   * files larger than the sniff limit, and once the walk has kept `KEPT_TEXT_BUDGET` characters.
+   */
+  text?: string;
 }
 
 export interface Discovery {
@@ -28,6 +34,13 @@ export interface DiscoverOptions {
 }
 
 const YAML_EXTENSION = /\.ya?ml$/i;
+
+/**
+ * How many characters of sniffed text the walk keeps for the runner in total. SDLs are a few KiB,
+ * so this covers thousands of them; past it, files are read again by the runner instead, which
+ * keeps memory bounded for a folder of large YAML files.
+ */
+const KEPT_TEXT_BUDGET = 32 * 1024 * 1024;
 
 /** Folders never worth walking: dependencies, and dot-folders (`.git`, `.github`, `.cache`…). */
 function isSkippedFolder(name: string): boolean {
@@ -49,12 +62,17 @@ export const SDL_LOOK_ALIKE = 'a top-level "services:" key and a top-level "depl
  */
 export function looksLikeSdl(text: string): boolean {
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  return topLevelKey("services").test(body) && (topLevelKey("deployment").test(body) || topLevelKey("profiles").test(body));
+  return SERVICES_KEY.test(body) && (DEPLOYMENT_KEY.test(body) || PROFILES_KEY.test(body));
 }
 
 function topLevelKey(name: string): RegExp {
   return new RegExp(`^(?:${name}|"${name}"|'${name}')[ \\t]*:`, "m");
 }
+
+// Built once: the walk tests every YAML file of a folder (no `g` flag, so no lastIndex state).
+const SERVICES_KEY = topLevelKey("services");
+const DEPLOYMENT_KEY = topLevelKey("deployment");
+const PROFILES_KEY = topLevelKey("profiles");
 
 /** Resolves the paths to files. Never throws. */
 export function discoverFiles(paths: readonly string[], options: DiscoverOptions = {}): Discovery {
@@ -62,10 +80,16 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
   const files: DiscoveredFile[] = [];
   const errors: string[] = [];
   const seen = new Set<string>();
-  const add = (absolutePath: string): void => {
+  let keptText = 0;
+  const add = (absolutePath: string, shownPath = displayPath(cwd, absolutePath), text?: string): void => {
     if (seen.has(absolutePath)) return;
     seen.add(absolutePath);
-    files.push({ path: displayPath(cwd, absolutePath), absolutePath });
+    const file: DiscoveredFile = { path: shownPath, absolutePath };
+    if (text !== undefined && keptText + text.length <= KEPT_TEXT_BUDGET) {
+      keptText += text.length;
+      file.text = text;
+    }
+    files.push(file);
   };
 
   for (const given of paths) {
@@ -83,9 +107,9 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
     }
     let sdlFiles = 0;
     const walkErrors: string[] = [];
-    walk(absolutePath, given, (file) => {
+    walk(absolutePath, given, cwd, (file, shownPath, text) => {
       sdlFiles++;
-      add(file);
+      add(file, shownPath, text);
     }, walkErrors);
     errors.push(...walkErrors);
     if (sdlFiles === 0 && walkErrors.length === 0) {
@@ -98,8 +122,11 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
   return { files, errors };
 }
 
+/** Called for each SDL look-alike: its absolute and display paths, and its text when wholly read. */
+type Found = (absolutePath: string, shownPath: string, text: string | undefined) => void;
+
 /** Walks a folder in name order (so output is stable), collecting SDL look-alikes. */
-function walk(folder: string, shownAs: string, found: (absolutePath: string) => void, errors: string[]): void {
+function walk(folder: string, shownAs: string, cwd: string, found: Found, errors: string[]): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(folder, { withFileTypes: true });
@@ -108,28 +135,50 @@ function walk(folder: string, shownAs: string, found: (absolutePath: string) => 
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // The display path of every file here is this folder's plus the name: `relative()` once per
+  // folder instead of once per file (a cold path.relative per file showed in the profile).
+  const childPath = childPaths(cwd, folder);
   for (const entry of entries) {
-    const absolutePath = join(folder, entry.name);
-    const shown = join(shownAs, entry.name);
+    const name = entry.name;
     if (entry.isDirectory()) {
-      if (!isSkippedFolder(entry.name)) walk(absolutePath, shown, found, errors);
+      if (!isSkippedFolder(name)) walk(join(folder, name), join(shownAs, name), cwd, found, errors);
       continue;
     }
-    if (!YAML_EXTENSION.test(entry.name)) continue;
+    if (!YAML_EXTENSION.test(name)) continue;
     // Symbolic links to files are followed; links to folders are not, so a link loop cannot hang the walk.
     if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+    const absolutePath = childPath.absolute(name);
     let head: string;
+    let whole: boolean;
     try {
       const stats = statSync(absolutePath);
       if (!stats.isFile()) continue;
       // allocate for the file, not for the sniff limit: most SDLs are a few KiB
-      head = readHead(absolutePath, Math.min(SNIFF_BYTES, stats.size));
+      const limit = Math.min(SNIFF_BYTES, stats.size);
+      head = readHead(absolutePath, limit);
+      whole = limit === stats.size;
     } catch (err) {
-      errors.push(pathError(shown, err));
+      errors.push(pathError(join(shownAs, name), err));
       continue;
     }
-    if (looksLikeSdl(head)) found(absolutePath);
+    if (looksLikeSdl(head)) found(absolutePath, childPath.shown(name), whole ? head : undefined);
   }
+}
+
+/**
+ * How the absolute and display paths of a folder's entries are made, computed once per folder.
+ * Equal to `join(folder, name)` and `displayPath(cwd, join(folder, name))` for an entry name
+ * (never empty, ".", ".." or containing a separator), since `folder` is already resolved.
+ */
+function childPaths(cwd: string, folder: string): { absolute(name: string): string; shown(name: string): string } {
+  const prefix = folder.endsWith(sep) ? folder : folder + sep;
+  const absolute = (name: string): string => prefix + name;
+  const rel = relative(cwd, folder);
+  // a folder outside the working folder: its files are shown by their absolute paths
+  if (rel.split(sep)[0] === ".." || isAbsolute(rel)) return { absolute, shown: absolute };
+  // the working folder itself (rel ""): its files are shown by name
+  const shownPrefix = rel === "" ? "" : rel + sep;
+  return { absolute, shown: (name) => shownPrefix + name };
 }
 
 /** Reads at most `limit` bytes from the start of a file. */

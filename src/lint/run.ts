@@ -103,6 +103,10 @@ export function exitCodeFor(report: LintReport, maxWarnings?: number): 0 | 1 | 2
 type FileOutcome = { findings: Finding[] } | { inputError: string };
 
 function lintFile(file: DiscoveredFile, options: LintOptions): FileOutcome {
+  // The folder walk read the whole file already (to tell an SDL from other YAML): lint that text
+  // rather than stat and read the file a second time. Such files are at most 1 MiB, far below the
+  // size limit, and are regular files.
+  if (file.text !== undefined) return lintFileText(file.text, options);
   let bytes: Buffer;
   try {
     const stats = statSync(file.absolutePath);
@@ -115,8 +119,12 @@ function lintFile(file: DiscoveredFile, options: LintOptions): FileOutcome {
   }
   // The file may have grown between stat and read.
   if (bytes.length > MAX_FILE_BYTES) return { findings: [tooLarge(bytes.length)] };
+  return lintFileText(bytes.toString("utf8"), options);
+}
+
+function lintFileText(text: string, options: LintOptions): FileOutcome {
   try {
-    return { findings: lintSdl(bytes.toString("utf8"), options).findings };
+    return { findings: lintSdl(text, options).findings };
   } catch (err) {
     return { findings: [internalError(err)] };
   }

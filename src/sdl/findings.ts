@@ -45,7 +45,11 @@ export interface LintOptions {
 
 /** Escapes one JSON-pointer segment (RFC 6901 §3). */
 export function pointerSegment(segment: string | number): string {
-  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
+  const text = String(segment);
+  // Called for every mapping key of every linted file: skip the two regex replaces when there is
+  // nothing to escape, which is almost always.
+  if (!text.includes("~") && !text.includes("/")) return text;
+  return text.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 /** Joins segments into a JSON pointer: `pointer("services", "web")` is `/services/web`. */

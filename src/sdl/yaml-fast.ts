@@ -8,8 +8,15 @@
  * So the rebuilt tree is checked against js-yaml's own value, and anything unusual (a syntax error,
  * flow mappings with missing values, tags, aliases into an enclosing node, several documents) returns
  * undefined: the caller then takes the slower, fully positioned `yaml` package path.
+ *
+ * Performance notes (a cold `akash-stack lint` of a folder runs this code mostly in V8's
+ * interpreter, so every walk and allocation per node shows in the wall time):
+ * - the check against js-yaml's value also assigns every node its JSON pointer, in the same walk;
+ * - js-yaml's value is handed on (as `data`) so the schema layer does not rebuild it with `toPlain`;
+ * - without anchors the tree has no shared nodes, so no `seen` set and no key copies are needed.
  */
 import jsyaml from "js-yaml";
+import { pointerSegment } from "./findings.js";
 import type { Position, ScalarTag, YEntry, YMap, YNode, YScalar, YSeq } from "./yaml.js";
 
 interface Frame {
@@ -17,13 +24,26 @@ interface Frame {
   children: YNode[];
 }
 
-interface Built {
-  node: YNode;
-  start: number;
+export interface FastParsed {
+  /** The positioned tree; every node has its pointer assigned. */
+  root: YNode;
+  /**
+   * js-yaml's value of the document, exactly what `toPlain(root)` would return (same keys, order
+   * and scalars), or undefined when it may differ (a key whose source text is not its YAML value,
+   * such as `1.0:` or `~:`, or a document with anchors); then callers build it with `toPlain`.
+   */
+  data: unknown;
+  /** True when the document defines anchors: only then can aliases make it expand. */
+  hasAnchors: boolean;
+  /**
+   * How many nodes the tree has (a mapping entry's key counts as one), which is its expanded size
+   * when there are no anchors; with anchors the caller must follow the aliases to know.
+   */
+  nodeCount: number;
 }
 
 /** Returns the tree, or undefined when the fast path cannot vouch for it. */
-export function fastParse(text: string, positionAt: (offset: number) => Position): YNode | undefined {
+export function fastParse(text: string, positionAt: (offset: number) => Position): FastParsed | undefined {
   const stack: Frame[] = [];
   const anchors = new Map<string, YNode>();
   let failed = false;
@@ -44,21 +64,26 @@ export function fastParse(text: string, positionAt: (offset: number) => Position
           failed = true;
           return;
         }
-        const built = buildNode(text, frame, state.kind, state.result, anchors, positionAt);
-        if (!built) {
+        const node = buildNode(text, frame, state.kind, state.result, anchors, positionAt);
+        if (!node) {
           failed = true;
           return;
         }
         const parent = stack[stack.length - 1];
-        if (parent) parent.children.push(built.node);
-        else root = built.node;
+        if (parent) parent.children.push(node);
+        else root = node;
       },
     });
   } catch {
     return undefined;
   }
   if (failed || !root || stack.length > 0) return undefined;
-  return sameValue(root, value) ? root : undefined;
+  const check = new ValueCheck(anchors.size > 0);
+  if (!check.matches(root, value, "")) return undefined;
+  // With anchors, js-yaml's value and the tree can disagree at an alias (the check does not look
+  // twice at a shared node), and the tree is what every layer has always judged: keep to it.
+  const data = check.plainDiffers || anchors.size > 0 ? undefined : value;
+  return { root, data, hasAnchors: anchors.size > 0, nodeCount: check.nodeCount };
 }
 
 function buildNode(
@@ -68,7 +93,7 @@ function buildNode(
   result: unknown,
   anchors: Map<string, YNode>,
   positionAt: (offset: number) => Position,
-): Built | undefined {
+): YNode | undefined {
   let start = skipSeparation(text, frame.open);
   // node properties: an anchor is remembered, a tag sends the file to the full parser
   let anchor: string | undefined;
@@ -86,25 +111,28 @@ function buildNode(
     node = target;
   } else if (kind === "mapping") {
     const children = frame.children;
+    // Sizes and keys are compared with js-yaml's value once, in `ValueCheck`.
     if (children.length % 2 !== 0 || result === null || typeof result !== "object" || Array.isArray(result)) return undefined;
+    // A key node can only be shared (anchored, or an alias) when some anchor exists by now; only
+    // then is it copied, so that giving it this entry's pointer cannot change another place's.
+    const copyKeys = anchors.size > 0;
     const entries: YEntry[] = [];
     for (let i = 0; i < children.length; i += 2) {
       const key = children[i]!;
       if (key.kind !== "scalar") return undefined;
-      entries.push({ key: { ...key }, value: children[i + 1]! });
+      entries.push({ key: copyKeys ? { ...key } : key, value: children[i + 1]! });
     }
-    if (entries.length !== Object.keys(result).length) return undefined;
-    node = { kind: "map", entries, pointer: "", ...at } satisfies YMap;
+    node = { kind: "map", entries, pointer: "", line: at.line, column: at.column } satisfies YMap;
   } else if (kind === "sequence") {
-    if (!Array.isArray(result) || result.length !== frame.children.length) return undefined;
-    node = { kind: "seq", items: frame.children, pointer: "", ...at } satisfies YSeq;
+    if (!Array.isArray(result)) return undefined;
+    node = { kind: "seq", items: frame.children, pointer: "", line: at.line, column: at.column } satisfies YSeq;
   } else if (kind === "scalar" || kind === null) {
     node = scalarNode(text, start, kind === null ? null : result, at);
   } else {
     return undefined;
   }
   if (anchor !== undefined) anchors.set(anchor, node);
-  return { node, start };
+  return node;
 }
 
 function scalarNode(text: string, start: number, result: unknown, at: Position): YScalar {
@@ -124,7 +152,7 @@ function scalarNode(text: string, start: number, result: unknown, at: Position):
     raw = text.slice(start, tokenEnd(text, start));
   } else if (typeof result === "number") {
     raw = text.slice(start, tokenEnd(text, start));
-    tag = Number.isInteger(result) && !/[.eE]|inf|nan/i.test(raw) ? "int" : "float";
+    tag = Number.isInteger(result) && !FLOAT_SYNTAX.test(raw) ? "int" : "float";
     value = result;
   } else {
     tag = "str";
@@ -133,8 +161,11 @@ function scalarNode(text: string, start: number, result: unknown, at: Position):
   }
   // Go's yaml.v3 sees a plain scalar's source text; an empty plain null is "" to it
   const textValue = tag === "null" ? (quoted ? "" : raw === "~" || raw === "null" || raw === "Null" || raw === "NULL" ? raw : "") : quoted || block ? String(value) : raw;
-  return { kind: "scalar", value, text: tag === "null" && !quoted ? "" : textValue, quoted, tag, pointer: "", ...at };
+  return { kind: "scalar", value, text: tag === "null" && !quoted ? "" : textValue, quoted, tag, pointer: "", line: at.line, column: at.column };
 }
+
+/** A number written with a point, an exponent, or as inf/nan is a float to Go even when whole. */
+const FLOAT_SYNTAX = /[.eE]|inf|nan/i;
 
 /** Skips white space, line breaks and comments from `offset`. */
 function skipSeparation(text: string, offset: number): number {
@@ -152,26 +183,72 @@ function skipSeparation(text: string, offset: number): number {
 function tokenEnd(text: string, offset: number): number {
   let i = offset;
   while (i < text.length) {
-    const c = text[i]!;
-    if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "," || c === "]" || c === "}") break;
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x2c /* , */ || c === 0x5d /* ] */ || c === 0x7d /* } */) break;
     i++;
   }
   return i;
 }
 
-/** The rebuilt tree must describe exactly the value js-yaml produced (keys, order, scalars). */
-function sameValue(node: YNode, value: unknown, seen = new Set<YNode>()): boolean {
-  if (seen.has(node)) return true; // an alias already compared where it was defined
-  if (node.kind === "scalar") {
-    if (node.value === null) return value === null || value === undefined;
-    return Object.is(node.value, value) || (typeof value === "number" && Number.isNaN(value) && Number.isNaN(node.value as number));
+/**
+ * One walk that checks the rebuilt tree describes exactly the value js-yaml produced (keys, order,
+ * scalars) and gives every node the JSON pointer of the place it is first written (an alias keeps
+ * its anchor's). Both used to be separate walks; merged, a cold run touches each node once.
+ */
+class ValueCheck {
+  /** Nodes already walked; only kept when anchors exist, since only aliases share nodes. */
+  private readonly seen: Set<YNode> | undefined;
+  /** Set when some mapping key's text is not the string js-yaml made of it. */
+  plainDiffers = false;
+  /** Nodes walked (aliases followed once), keys included. */
+  nodeCount = 0;
+
+  constructor(shared: boolean) {
+    this.seen = shared ? new Set() : undefined;
   }
-  seen.add(node);
-  if (node.kind === "seq") {
-    return Array.isArray(value) && value.length === node.items.length && node.items.every((item, i) => sameValue(item, value[i], seen));
+
+  matches(node: YNode, value: unknown, pointer: string): boolean {
+    const seen = this.seen;
+    this.nodeCount++;
+    if (node.kind === "scalar") {
+      // an aliased scalar keeps the pointer of its anchor, but is compared wherever it appears
+      if (!seen || !seen.has(node)) {
+        seen?.add(node);
+        node.pointer = pointer;
+      }
+      if (node.value === null) {
+        // js-yaml gives undefined only for an empty document; toPlain would give null there
+        if (value === undefined) this.plainDiffers = true;
+        return value === null || value === undefined;
+      }
+      return Object.is(node.value, value) || (typeof value === "number" && Number.isNaN(value) && Number.isNaN(node.value as number));
+    }
+    if (seen) {
+      if (seen.has(node)) return true; // an alias already compared where it was defined
+      seen.add(node);
+    }
+    node.pointer = pointer;
+    if (node.kind === "seq") {
+      const items = node.items;
+      if (!Array.isArray(value) || value.length !== items.length) return false;
+      for (let i = 0; i < items.length; i++) if (!this.matches(items[i]!, value[i], `${pointer}/${i}`)) return false;
+      return true;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+    const keys = Object.keys(value);
+    const entries = node.entries;
+    if (keys.length !== entries.length) return false;
+    this.nodeCount += entries.length;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const key = keys[i]!;
+      if (key !== String(e.key.value ?? "null")) return false;
+      // toPlain keys the data by the source text, js-yaml by the value: `1.0:` is "1.0" vs "1"
+      if (key !== e.key.text) this.plainDiffers = true;
+      const childPointer = `${pointer}/${pointerSegment(e.key.text)}`;
+      e.key.pointer = childPointer;
+      if (!this.matches(e.value, (value as Record<string, unknown>)[key], childPointer)) return false;
+    }
+    return true;
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  if (keys.length !== node.entries.length) return false;
-  return node.entries.every((e, i) => keys[i] === String(e.key.value ?? "null") && sameValue(e.value, (value as Record<string, unknown>)[keys[i]!], seen));
 }

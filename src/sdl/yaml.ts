@@ -6,10 +6,10 @@
  * The `yaml` package's Document/CST gives exact offsets; this module turns it into a small,
  * immutable tree that the rules walk without touching the `yaml` API.
  */
-import { createRequire } from "node:module";
 import type { Document, Node as YamlNode } from "yaml";
 import { pointerSegment } from "./findings.js";
 import { fastParse } from "./yaml-fast.js";
+import { loadYamlLibrary, type YamlLibrary } from "./yaml-vendor.js";
 
 export interface Position {
   /** 1-based line. */
@@ -63,6 +63,11 @@ export interface ParsedYaml {
   problems: YamlProblem[];
   /** Maps a byte offset to a position (used by callers that hold offsets). */
   positionAt(offset: number): Position;
+  /**
+   * `toPlain(root)`, when the parser already had it (the js-yaml fast path builds it anyway), so
+   * the schema layer need not walk the tree again; undefined means "call toPlain yourself".
+   */
+  plain?: unknown;
 }
 
 /**
@@ -81,12 +86,17 @@ export function parseYaml(text: string): ParsedYaml {
   }
   const fast = fastParse(text, positionAt);
   if (fast) {
-    assignPointers(fast, "");
-    if (expandedSize(fast, new Map()) > MAX_EXPANDED_NODES) {
-      problems.push({ code: "excessive-aliasing", message: `document contains excessive aliasing (expands past ${MAX_EXPANDED_NODES} nodes)`, line: fast.line, column: fast.column });
+    const root = fast.root; // pointers are assigned already
+    // Without anchors there are no aliases, and the expanded size is just the node count: the
+    // tree walk that follows aliases is only needed when there are some.
+    const size = fast.hasAnchors ? expandedSize(root, new Map()) : fast.nodeCount;
+    if (size > MAX_EXPANDED_NODES) {
+      problems.push({ code: "excessive-aliasing", message: `document contains excessive aliasing (expands past ${MAX_EXPANDED_NODES} nodes)`, line: root.line, column: root.column });
       return { root: undefined, problems, positionAt };
     }
-    return finish(fast, problems, positionAt);
+    const parsed = finish(root, problems, positionAt);
+    if (fast.data !== undefined) parsed.plain = fast.data;
+    return parsed;
   }
 
   let list = parseDocuments(text);
@@ -164,22 +174,6 @@ export function positionsOf(text: string): (offset: number) => Position {
   };
 }
 
-/** Gives every node the JSON pointer of the place it is first written (an alias keeps its anchor's). */
-function assignPointers(node: YNode, pointer: string, seen = new Set<YNode>()): void {
-  if (seen.has(node)) return;
-  seen.add(node);
-  node.pointer = pointer;
-  if (node.kind === "map") {
-    for (const e of node.entries) {
-      const childPointer = `${pointer}/${pointerSegment(e.key.text)}`;
-      e.key.pointer = childPointer;
-      assignPointers(e.value, childPointer, seen);
-    }
-  } else if (node.kind === "seq") {
-    node.items.forEach((item, i) => assignPointers(item, `${pointer}/${i}`, seen));
-  }
-}
-
 /** How many nodes a tree expands to when aliases are followed, memoised per shared node. */
 function expandedSize(node: YNode, sizes: Map<YNode, number>): number {
   const known = sizes.get(node);
@@ -195,16 +189,16 @@ function expandedSize(node: YNode, sizes: Map<YNode, number>): number {
 
 type ParsedDocument = Document.Parsed;
 
-type YamlLibrary = typeof import("yaml");
 let yamlLibrary: YamlLibrary | undefined;
 
 /**
  * The `yaml` package, loaded on first use. It is the slow, fully positioned path for the few files
  * js-yaml cannot vouch for (syntax errors, tags, unusual aliases); keeping it out of the CLI bundle
- * saves every lint run from loading ~115 KB it almost never needs.
+ * saves every lint run from loading ~115 KB it almost never needs. `loadYamlLibrary` makes the
+ * first use cheap in the built CLI (one pre-compiled file instead of the package's ~70).
  */
 function yamlLib(): YamlLibrary {
-  return (yamlLibrary ??= createRequire(import.meta.url)("yaml") as YamlLibrary);
+  return (yamlLibrary ??= loadYamlLibrary());
 }
 
 function parseDocuments(text: string): ParsedDocument[] {

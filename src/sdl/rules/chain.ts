@@ -75,6 +75,26 @@ export function denomPolicy(network: DenomPolicy["network"] = "mainnet", at: Dat
   return DENOM_POLICIES.filter((p) => p.network === network && p.since <= day).sort((a, b) => (a.since < b.since ? 1 : -1))[0];
 }
 
+const DAY_MS = 86_400_000;
+
+/** The policy in force today, per network, with the UTC day it was computed for. */
+const todaysPolicies = new Map<DenomPolicy["network"], { dayStart: number; policy: DenomPolicy | undefined }>();
+
+/**
+ * `denomPolicy(network)` for now, computed once per network and UTC day: `checkChain` runs for
+ * every linted file, and a date, a filter and a sort each time showed in a cold folder lint.
+ * Keyed by the day (not computed once per process), so a long-lived process crosses dates right.
+ */
+function currentDenomPolicy(network: DenomPolicy["network"]): DenomPolicy | undefined {
+  const now = Date.now();
+  const dayStart = now - (((now % DAY_MS) + DAY_MS) % DAY_MS); // UTC midnight, as toISOString counts days
+  const cached = todaysPolicies.get(network);
+  if (cached && cached.dayStart === dayStart) return cached.policy;
+  const policy = denomPolicy(network, new Date(now));
+  todaysPolicies.set(network, { dayStart, policy });
+  return policy;
+}
+
 /** cosmos-sdk `ValidateDenom`: a letter, then 2 to 127 of letters, digits and `/ : . _ -`. */
 const COSMOS_DENOM = /^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$/;
 
@@ -114,7 +134,7 @@ export function checkChain({ sdl, report, options }: RuleContext): void {
   checkDenomSyntax(sdl, report);
   const units = deployedUnits(sdl);
   for (const profile of deployedProfiles(units)) checkUnitLimits(profile, report);
-  const policy = denomPolicy(options.network ?? "mainnet");
+  const policy = currentDenomPolicy(options.network ?? "mainnet");
   checkPrices(units, report, policy);
   const allowed = policy?.allowed ?? [];
   const groups = unitsByPlacement(units);

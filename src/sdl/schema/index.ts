@@ -43,9 +43,13 @@ const RULE_BY_KEYWORD: Record<string, string> = {
   maxProperties: "schema-length",
 };
 
-/** Validates the document against chain-sdk's schema. Pure; never throws on any YAML tree. */
-export function schemaFindings(root: YNode): Finding[] {
-  const data = toPlain(root);
+/**
+ * Validates the document against chain-sdk's schema. Pure; never throws on any YAML tree.
+ * `parsed.plain`, when given, must be `toPlain(root)`: the parser often has it already, and
+ * building it again is a walk over every node of every file.
+ */
+export function schemaFindings(root: YNode, parsed?: { plain?: unknown }): Finding[] {
+  const data = parsed?.plain !== undefined ? parsed.plain : toPlain(root);
   if (validate(data)) return [];
   // `validate.errors` is shared module state: take a copy before anything else can validate.
   const errors = collapseSchemaErrors([...(validate.errors ?? [])]);

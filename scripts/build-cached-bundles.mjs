@@ -1,0 +1,352 @@
+#!/usr/bin/env node
+// Writes the bundles that `akash-stack lint` loads with a V8 code cache (src/sdl/cached-script.ts
+// says why), each as NAME.cjs plus NAME.cache in the folder of the CLI's chunks:
+//
+//   lint-engine.cjs  src/lint/engine.ts and everything it imports (the SDL engine, js-yaml, the
+//                    schema validator), loaded by src/cli/lint.ts;
+//   yaml-vendor.cjs  the `yaml` package, the engine's slow parse path (src/sdl/yaml-vendor.ts).
+//
+// Each bundle is one function expression `(function (module, exports, require, __filename) {…})`,
+// so the loader compiles exactly the file's text and V8 accepts the cache made here from it. The
+// cache is made after a warm-up run, so it holds every function that run compiled (V8 compiles
+// functions lazily, on first call), not just the top level. Called by scripts/build.mjs.
+import { build } from "esbuild";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Script } from "node:vm";
+
+const require = createRequire(import.meta.url);
+
+/** The options parseYaml passes to the `yaml` package (src/sdl/yaml.ts), so the warm-up runs the same code. */
+const YAML_PARSE_OPTIONS = { schema: "core", uniqueKeys: false, prettyErrors: false, strict: false };
+
+/** Texts that take the `yaml` package path in practice: syntax errors, tags, anchors, flow and block styles. */
+const YAML_WARM_UP = [
+  "--\nversion: '2.0'\nservices:\n  web:\n    image: nginx\n",
+  'version: "2.0"\nservices:\n  web:\n    image: "nginx\n  continued"\n    env:\n      - A=1\n',
+  "a: &x {b: [1, 2.5, true, null, ~], 'c': \"d\\n\"}\ne: *x\nf: !!str 3\ng: |\n  text\nh: >-\n  folded\n---\nsecond: doc\n",
+  "a: b: c\n- d\n  [unclosed\n",
+];
+
+/**
+ * SDLs for the engine's warm-up: valid 2.0 and 2.1 files using most fields, and files full of
+ * mistakes (Go decoding, chain, manifest, provider, advice and schema findings), so that most of
+ * the engine's functions are compiled when the cache is made. A function the warm-up misses is
+ * simply compiled on first use, as without a cache.
+ */
+const ENGINE_WARM_UP = {
+  "valid-2.0.yaml": `---
+version: "2.0"
+services:
+  web:
+    image: nginx:1.27.3
+    command:
+      - sh
+      - -c
+    args: ["echo ok"]
+    env:
+      - MODE=production
+      - "QUOTED=yes"
+    expose:
+      - port: 80
+        as: 80
+        accept:
+          - www.example.com
+        http_options:
+          max_body_size: 1048576
+          next_cases: [error, timeout]
+        to:
+          - global: true
+      - port: 5432
+        proto: tcp
+        to:
+          - service: db
+    params:
+      storage:
+        data:
+          mount: /var/lib/data
+          readOnly: false
+  db:
+    image: postgres:16
+    expose:
+      - port: 5432
+        to:
+          - service: web
+profiles:
+  compute:
+    web:
+      resources:
+        cpu:
+          units: 0.5
+        memory:
+          size: 512Mi
+        storage:
+          - size: 1Gi
+          - name: data
+            size: 10Gi
+            attributes:
+              persistent: true
+              class: beta3
+        gpu:
+          units: 1
+          attributes:
+            vendor:
+              nvidia:
+                - model: a100
+                  ram: 80Gi
+                  interface: pcie
+    db:
+      resources:
+        cpu:
+          units: "1000m"
+        memory:
+          size: 1Gi
+        storage:
+          size: 5Gi
+  placement:
+    dcloud:
+      attributes:
+        region: us-west
+      signedBy:
+        anyOf:
+          - akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63
+      pricing:
+        web:
+          denom: uact
+          amount: 1000
+        db:
+          denom: uact
+          amount: 100
+deployment:
+  web:
+    dcloud:
+      profile: web
+      count: 2
+  db:
+    dcloud:
+      profile: db
+      count: 1
+`,
+  "valid-2.1.yaml": `version: "2.1"
+services:
+  app:
+    image: ghcr.io/example/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+    credentials:
+      host: ghcr.io
+      username: user
+      password: secret
+    expose:
+      - port: 8080
+        as: 80
+        accept: [app.example.com]
+        to:
+          - global: true
+            ip: myendpoint
+    params:
+      tee: cpu
+endpoints:
+  myendpoint:
+    kind: ip
+profiles:
+  compute:
+    app:
+      resources:
+        cpu: {units: 2}
+        memory: {size: 2Gi}
+        storage: {size: 4Gi}
+  placement:
+    global:
+      pricing:
+        app: {denom: uact, amount: 2500.5}
+deployment:
+  app:
+    global:
+      profile: app
+      count: 3
+reclamation:
+  window: 1h
+`,
+  "mistakes.yaml": `version: "2.0"
+unknown: 1
+services:
+  Web_App:
+    image: nginx:latest
+    env:
+      - 1BAD=x
+    expose:
+      - port: 70000
+        as: 99999
+        proto: sctp
+        accept:
+          - "*.example.com"
+          - "Bad Host"
+        http_options:
+          max_body_size: 999999999
+          next_cases: [off, bogus]
+        to:
+          - global: true
+      - port: 2375
+        to:
+          - global: true
+    params:
+      storage:
+        missing:
+          mount: relative/path
+  idle:
+    image: ""
+    expose: {port: 80}
+profiles:
+  compute:
+    Web_App:
+      resources:
+        cpu:
+          units: 0
+        memory:
+          size: 10Ti
+        storage:
+          - size: 1Ki
+            attributes:
+              persistent: maybe
+              class: ram
+              extra: 1
+          - size: 1Gi
+          - size: 1Gi
+          - size: 1Gi
+          - size: 1Gi
+        gpu:
+          units: 30
+          attributes:
+            vendor:
+              nvidia:
+                - model: RTX-4090-24GB
+    idle:
+      resources:
+        cpu:
+          units: [1]
+  placement:
+    a:
+      pricing:
+        Web_App:
+          denom: uakt
+          amount: 99999999999
+        idle:
+          denom: "1bad"
+          amount: -1
+    b:
+      pricing:
+        idle:
+          denom: ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2
+          amount: 1
+deployment:
+  Web_App:
+    a:
+      profile: Web_App
+      count: 60
+    b:
+      profile: nowhere
+      count: 1
+  idle:
+    a:
+      profile: idle
+      count: 0
+  ghost:
+    a:
+      profile: idle
+      count: 1
+`,
+  "anchors.yaml": `version: "2.0"
+services:
+  web: &svc
+    image: nginx:1.27
+    expose:
+      - port: 80
+        to:
+          - global: true
+  web2: *svc
+profiles:
+  compute:
+    web: &res
+      resources:
+        cpu: {units: 1}
+        memory: {size: 1Gi}
+        storage: {size: 1Gi}
+    web2: *res
+  placement:
+    dc:
+      pricing:
+        web: {denom: uact, amount: 1}
+        web2: {denom: uact, amount: 1}
+deployment:
+  web: {dc: {profile: web, count: 1}}
+  web2: {dc: {profile: web2, count: 1}}
+`,
+  "broken.yaml": "--\nversion: '2.0'\nservices:\n  web:\n    image: nginx\n",
+  "not-a-version.yaml": "version: 3.x\nservices: {}\nprofiles: {}\ndeployment: {}\n",
+};
+
+/** Bundles `entry` as CommonJS wrapped in the loader's function expression. */
+async function wrappedBundle(entry, options = {}) {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    minify: true,
+    keepNames: true,
+    write: false,
+    logLevel: "warning",
+    ...options,
+  });
+  return `(function (module, exports, require, __filename) {${result.outputFiles[0].text}\n})`;
+}
+
+/** Writes `source` to `file`, evaluates it as the loader does, and returns the script and its exports. */
+function writeAndEvaluate(file, source) {
+  writeFileSync(file, source);
+  const script = new Script(source, { filename: file });
+  const module = { exports: {} };
+  script.runInThisContext()(module, module.exports, createRequire(file), file);
+  return { script, exports: module.exports };
+}
+
+function writeCache(file, script) {
+  writeFileSync(file.replace(/\.cjs$/, ".cache"), script.createCachedData());
+}
+
+/**
+ * Writes both bundles and their caches into `folder` (dist/chunks, where the CLI's code that loads
+ * them lives). `root` is the project root.
+ */
+export async function buildCachedBundles(folder, root) {
+  // The yaml package first: the engine's warm-up loads it from beside the engine bundle.
+  const yamlFile = join(folder, "yaml-vendor.cjs");
+  const yaml = writeAndEvaluate(yamlFile, await wrappedBundle(require.resolve("yaml")));
+  for (const text of YAML_WARM_UP) {
+    for (const doc of yaml.exports.parseAllDocuments(text, YAML_PARSE_OPTIONS)) yaml.exports.visit(doc, () => undefined);
+  }
+  writeCache(yamlFile, yaml.script);
+
+  // The engine reads `import.meta.url` (to find yaml-vendor.cjs); in CommonJS it is this file's URL.
+  const engineFile = join(folder, "lint-engine.cjs");
+  const engine = writeAndEvaluate(
+    engineFile,
+    await wrappedBundle(join(root, "src", "lint", "engine.ts"), {
+      define: { "import.meta.url": "__bundleUrl" },
+      banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    }),
+  );
+  const samples = mkdtempSync(join(tmpdir(), "akash-stack-warm-up-"));
+  try {
+    for (const [name, text] of Object.entries(ENGINE_WARM_UP)) writeFileSync(join(samples, name), text);
+    for (const network of ["mainnet", "sandbox"]) {
+      const report = engine.exports.lintFiles([samples], { network, ignore: ["image-unpinned"] });
+      engine.exports.exitCodeFor(report, 0);
+    }
+  } finally {
+    rmSync(samples, { recursive: true, force: true });
+  }
+  writeCache(engineFile, engine.script);
+}
