@@ -78,6 +78,7 @@ export async function runDeploy(stackArg: string, flags: DeployFlags, io: Comman
         reporter,
         confirm: async (question) => (io.ask ? io.ask(question) : false),
         state: await loadState(home, stack.name, network.name),
+        env: io.env,
       },
       {
         yes: flags.yes === true,

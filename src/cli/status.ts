@@ -6,6 +6,7 @@
 import { defaultIo, explainFailure, homeOf, openNetwork, openSigner, stackNameOf, UsageError, type ChainFlags, type CommandIo } from "../deploy/session.js";
 import { loadState } from "../deploy/state.js";
 import { formatStatus, gatherStatus } from "../deploy/status.js";
+import { readLastVerify } from "../verify/state.js";
 
 export interface StatusFlags extends ChainFlags {
   output?: string;
@@ -29,10 +30,14 @@ export async function runStatus(stackArg: string, flags: StatusFlags, io: Comman
       throw new UsageError(`the deployment belongs to ${state.owner}, but the key given is ${signer.chain.address}; providers only answer the owner`);
     }
     const report = await gatherStatus(state, signer.chain, signer.providers);
+    const lastVerify = await readLastVerify(homeOf(io), stack, network.name).catch((err: unknown) => {
+      io.write("stderr", `warning: the last verify result could not be read (${err instanceof Error ? err.message : String(err)}); run \`akash-stack verify ${stack} --network ${network.name}\` to write it again\n`);
+      return undefined;
+    });
     if (format === "json") {
       const { warnings, endpoints, ...rest } = report;
-      io.write("stdout", JSON.stringify({ ...rest, endpoints, warnings }, null, 2) + "\n");
-    } else io.write("stdout", formatStatus(report));
+      io.write("stdout", JSON.stringify({ ...rest, endpoints, warnings, ...(lastVerify ? { verify: lastVerify } : {}) }, null, 2) + "\n");
+    } else io.write("stdout", formatStatus(report, lastVerify));
     for (const w of report.warnings) if (format === "json") io.write("stderr", `warning: ${w}\n`);
     return report.dseq ? 0 : 1;
   } catch (err) {

@@ -64,6 +64,8 @@ async function closeOne(
   }
   state.closed.push({ dseq: record.dseq, closedAt: new Date().toISOString(), reason: `akash-stack close (${result.outcome})`, ...(result.tx ? { tx: result.tx } : {}) });
   state[slot] = undefined;
+  // With the current deployment gone, its endpoints are gone too: verify and dns must not probe them.
+  if (slot === "current") state.verify = undefined;
   recordStep(state, "close", "done", record.dseq, result.outcome);
   await saveState(home, state);
   return result;

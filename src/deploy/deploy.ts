@@ -25,7 +25,9 @@ import { decideChange, trimDec, type ChangeDecision } from "./compare.js";
 import type { DesiredDeployment } from "./desired.js";
 import type { ProviderDirectory } from "./providers.js";
 import type { Reporter } from "./report.js";
-import { newState, recordStep, recordTx, saveState, type DeploymentRecord, type LeaseRecord, type ServiceEndpoints, type StackState } from "./state.js";
+import { NAMECHEAP_CREDENTIALS, runDnsStep, runVerifyStep, verifySectionOf, type StepResult } from "./after-ready.js";
+import type { WaitOptions } from "../dns/apply.js";
+import { newState, recordStep, recordTx, saveState, statePath, type DeploymentRecord, type LeaseRecord, type ServiceEndpoints, type StackState } from "./state.js";
 
 export interface DeployOptions {
   /** Mint ACT without asking. */
@@ -41,6 +43,8 @@ export interface DeployOptions {
   pollMs: number;
   /** How long to keep retrying a provider that refuses the manifest with 404/5xx or cannot be reached (must stay under its 5-minute manifest timeout). */
   manifestDeadlineMs: number;
+  /** How the `dns` step waits for the zone's nameservers (`false`: not at all); default `DNS_WAIT`. */
+  dnsWait?: false | WaitOptions;
   /** Test hook: kill this process with SIGKILL right after this point ("create-broadcast", "lease", "manifest"). */
   crashAt?: string;
 }
@@ -54,6 +58,8 @@ export interface DeployDeps {
   /** Asks the user; false when not interactive. */
   confirm(question: string): Promise<boolean>;
   state: StackState | undefined;
+  /** Where the `dns` step finds NAMECHEAP_* credentials; none: the step is skipped. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface DeploySummary {
@@ -152,8 +158,9 @@ class DeployRun {
       await this.ensureLeases();
       await this.ensureManifest();
       await this.waitReady();
-      this.skippedStep("dns", this.deps.network.name === "local" ? "the local devnet has no DNS zone" : "DNS updates are not available yet (issue #6)");
-      this.skippedStep("verify", this.deps.network.name === "local" ? "verification needs the real services, which the devnet does not run" : "verification is not available yet (issue #7)");
+      await this.recordVerifySection();
+      await this.dnsStep();
+      await this.verifyStep();
       await this.closePrevious();
       return this.summary("done");
     } catch (err) {
@@ -685,8 +692,63 @@ class DeployRun {
     return result;
   }
 
-  private skippedStep(step: "dns" | "verify", why: string): void {
-    this.report.step(step, "skipped", why, { dseq: this.state.current?.dseq });
+  // ---------------------------------------------------------------------------------------------
+  // DNS and verification (after-ready.ts)
+  // ---------------------------------------------------------------------------------------------
+
+  /** What `verify STACK --network N` and `dns apply STACK --network N` read, from this run's endpoints. */
+  private async recordVerifySection(): Promise<void> {
+    this.state.verify = verifySectionOf(this.desired.synth, this.state.current!.endpoints, statePath(this.deps.home, this.state.stack, this.state.network));
+    await this.save();
+  }
+
+  private async dnsStep(): Promise<void> {
+    const record = this.state.current!;
+    const env = this.deps.env ?? {};
+    if (this.desired.synth.dns.length > 0 && NAMECHEAP_CREDENTIALS.every((name) => env[name]?.trim())) {
+      this.report.step("dns", "started", `pointing ${this.desired.synth.dns.map((r) => r.fqdn).join(", ")} at the leased IPs`, { dseq: record.dseq });
+    }
+    const result = await runDnsStep({
+      stack: this.state.stack,
+      network: this.state.network,
+      synth: this.desired.synth,
+      endpoints: record.endpoints,
+      stateFile: statePath(this.deps.home, this.state.stack, this.state.network),
+      home: this.deps.home,
+      env,
+      ...(this.options.dnsWait !== undefined ? { wait: this.options.dnsWait } : {}),
+      info: (line) => this.report.info(line),
+    });
+    this.finishStep("dns", result);
+  }
+
+  private async verifyStep(): Promise<void> {
+    const record = this.state.current!;
+    if (this.deps.network.name === "local") {
+      this.finishStep("verify", {
+        status: "skipped",
+        message: `the local devnet runs no containers (providers only report them ready), so there is nothing to probe; on a real network deploy runs \`akash-stack verify ${this.state.stack} --network NETWORK\``,
+      });
+      return;
+    }
+    this.report.step("verify", "started", "checking the deployed services (registry, gateway, TLS, DNS)", { dseq: record.dseq });
+    let result: StepResult;
+    try {
+      result = await runVerifyStep({ stack: this.state.stack, network: this.state.network, home: this.deps.home, stateFile: statePath(this.deps.home, this.state.stack, this.state.network), section: this.state.verify! });
+    } catch (err) {
+      // Verification never undoes a deployment: the failure is reported and the deploy goes on.
+      result = { status: "failed", message: `${err instanceof Error ? err.message : String(err)}; the deployment is kept: run \`akash-stack verify ${this.state.stack} --network ${this.state.network}\` to check again` };
+    }
+    this.finishStep("verify", result);
+  }
+
+  private finishStep(step: "dns" | "verify", result: StepResult): void {
+    const dseq = this.state.current?.dseq;
+    recordStep(this.state, step, result.status, dseq, result.status === "done" ? undefined : result.message);
+    for (const w of result.warnings ?? []) this.report.warn(w);
+    this.report.step(step, result.status, result.message, { dseq, ...result.fields });
+    // The services are ready and stay deployed; the step's failure is the user's to act on.
+    if (result.status === "failed") this.report.warn(`the ${step} step failed; the deployment is running and kept`);
   }
 
   private crashPoint(point: (typeof CRASH_POINTS)[number]): void {

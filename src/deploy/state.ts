@@ -105,6 +105,11 @@ export interface StackState {
   /** The deployment being replaced: closed once `current` is ready. */
   previous?: DeploymentRecord;
   closed: ClosedDeployment[];
+  /**
+   * What `akash-stack verify` (and `dns apply`) read for the current deployment, written after
+   * wait-ready: `{ips, hosts, endpoints}` as documented in `src/verify/state.ts`.
+   */
+  verify?: { ips: Record<string, string>; hosts: Record<string, string>; endpoints: Record<string, string>; tlsPorts?: Record<string, number> };
   txs: TxRecord[];
   log: StepLogEntry[];
   updatedAt: string;

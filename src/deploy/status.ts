@@ -8,6 +8,7 @@ import { formatDec, microToWhole, parseDec, sumDec } from "./amounts.js";
 import { unitName } from "./deploy.js";
 import type { ProviderDirectory } from "./providers.js";
 import type { StackState } from "./state.js";
+import type { VerifyReport } from "../verify/report.js";
 
 export interface StatusReport {
   network: string;
@@ -101,7 +102,18 @@ export async function gatherStatus(
   return base;
 }
 
-export function formatStatus(report: StatusReport): string {
+/** The last `verify` result (saved by `akash-stack verify` or deploy's verify step), as status shows it. */
+export function formatLastVerify(last: VerifyReport, stack: string, network: string): string[] {
+  const { passed, failed, skipped } = last.summary;
+  const lines = [`  last verify ${last.finishedAt}: ${last.ok ? "ok" : "FAILED"} (${passed} passed, ${failed} failed, ${skipped} skipped)`];
+  for (const service of last.services) {
+    for (const check of service.checks) if (check.result === "fail") lines.push(`    ${service.name}: ${check.name}: ${check.message}`);
+  }
+  if (!last.ok) lines.push(`    run \`akash-stack verify ${stack} --network ${network}\` after fixing it to check again`);
+  return lines;
+}
+
+export function formatStatus(report: StatusReport, lastVerify?: VerifyReport): string {
   const lines: string[] = [];
   lines.push(`${report.stack} on ${report.network} (owner ${report.owner})`);
   if (!report.dseq) {
@@ -125,6 +137,7 @@ export function formatStatus(report: StatusReport): string {
     const rate = microToWhole(report.escrow.ratePerBlock);
     lines.push(`  escrow ${balance} ${unit}, burning ${rate} ${unit}/block, runway ${report.escrow.runwayHours === null ? "unlimited (no active lease)" : `${report.escrow.runwayHours} h`}`);
   }
+  if (lastVerify) lines.push(...formatLastVerify(lastVerify, report.stack, report.network));
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   return lines.join("\n") + "\n";
 }
