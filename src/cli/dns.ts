@@ -12,10 +12,7 @@
  * 1 anything else (bad flags, API errors, a plan `apply` would refuse). `apply`/`rollback`: 0 done or
  * nothing to do, 1 refused, declined or failed, 2 usage errors.
  */
-import { existsSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { basename, extname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { applyDomain, planDomain, rollbackDomain, type UpdateOutcome, type WaitOptions } from "../dns/apply.js";
 import { describeRow, type RowChange, type ZonePlan } from "../dns/merge.js";
 import { NamecheapProvider } from "../dns/namecheap/provider.js";
@@ -75,7 +72,6 @@ const EXIT_USAGE = 2;
 /** `plan`'s exit code when there is something to apply. */
 const EXIT_PLAN_CHANGES = 2;
 const DEFAULT_WAIT_SECONDS = 900;
-const TSX_API: string = "tsx/esm/api";
 
 export async function runDns(action: DnsAction, opts: DnsOptions, io: DnsIo = defaultIo()): Promise<number> {
   const command = `akash-stack dns ${action}`;
@@ -298,25 +294,14 @@ async function stackTargets(action: DnsAction, opts: DnsOptions, io: DnsIo): Pro
   return { list };
 }
 
-/**
- * Loads a stack file the way `synth` does (tsx at run time, so the user's TypeScript runs as
- * itself). Kept minimal here; `src/cli/synth.ts` has the full version with richer messages.
- */
+/** Loads a stack with synth's loader: locate errors are usage errors, load errors are not. */
 async function loadStack(arg: string, cwd: string): Promise<{ definition: StackDefinition; name: string } | { error: string; usage: boolean }> {
-  const looksLikePath = /[\\/]/.test(arg) || /\.(m?ts|m?js)$/.test(arg);
-  const file = looksLikePath ? resolve(cwd, arg) : join(cwd, "stacks", `${arg}.ts`);
-  if (!looksLikePath && !/^[a-z0-9][-a-z0-9_]*$/.test(arg)) return { error: `${JSON.stringify(arg)} is not a stack name: use a name under stacks/ (like registry) or a path to a .ts file`, usage: true };
-  if (!existsSync(file)) return { error: looksLikePath ? `${arg}: no such file` : `no stack named ${arg} (looked for stacks/${arg}.ts)`, usage: true };
-  try {
-    const { isStackDefinition } = await import("../stack/stack.js");
-    const { tsImport } = (await import(TSX_API)) as typeof import("tsx/esm/api");
-    const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
-    const candidate = isStackDefinition(mod.default) ? mod.default : (mod.default as { default?: unknown } | undefined)?.default;
-    if (!isStackDefinition(candidate)) return { error: `${arg}: has no stack: end it with \`export default defineStack({...})\``, usage: false };
-    return { definition: candidate, name: basename(file, extname(file)) };
-  } catch (err) {
-    return { error: `${arg}: the stack file failed to load: ${err instanceof Error ? err.message : String(err)}`, usage: false };
-  }
+  const { locateStack, loadStack: loadStackFile } = await import("./synth.js");
+  const located = locateStack(arg, cwd);
+  if ("error" in located) return { error: located.error, usage: true };
+  const loaded = await loadStackFile(located.file, cwd);
+  if ("error" in loaded) return { error: loaded.error, usage: false };
+  return { definition: loaded.definition, name: located.name };
 }
 
 function seconds(ms: number): string {
