@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { lintFiles, MAX_FILE_BYTES } from "../src/lint/run.js";
+import { BASE } from "./support/sdl-cases.js";
 
 // Lets the in-process runner test below make the engine throw; the CLI runs in its own process.
 vi.mock("../src/sdl/index.js", async (importOriginal) => {
@@ -35,38 +36,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(ROOT, "dist", "cli.js");
 const VERSION = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
 
-/** A complete SDL that every layer accepts: pinned image, global expose, uact pricing. */
-const VALID_SDL = `version: "2.0"
-services:
-  web:
-    image: nginx:1.27.0
-    expose:
-      - port: 80
-        as: 80
-        to:
-          - global: true
-profiles:
-  compute:
-    web:
-      resources:
-        cpu:
-          units: 0.5
-        memory:
-          size: 512Mi
-        storage:
-          size: 1Gi
-  placement:
-    dcloud:
-      pricing:
-        web:
-          denom: uact
-          amount: 1000
-deployment:
-  web:
-    dcloud:
-      profile: web
-      count: 1
-`;
+/** A complete SDL that every layer accepts: the rule tests' shared base (pinned image, global expose with a host, uact pricing). */
+const VALID_SDL = BASE;
 
 /** Valid SDL plus a second YAML document: the YAML layer warns that it is ignored. */
 const SDL_WITH_WARNING = VALID_SDL + "---\nignored: true\n";
