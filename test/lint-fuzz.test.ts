@@ -3,7 +3,8 @@
  * findings. This test feeds it thousands of mutated SDLs (real corpus files when the shared corpus
  * is present, a few SDLs written below otherwise) and checks that every run returns, and that every
  * finding is well-formed: a 1-based integer line and column inside the file, a JSON-pointer path,
- * a rule id from the catalog, and severity error or warning.
+ * a rule id from the catalog, and severity error or warning. Each input also checks that the
+ * block-style reader, when it accepts a text, reads it exactly as the js-yaml path does.
  *
  * Deterministic: a fixed seed drives every choice and is printed (and named in the test). Explore
  * other inputs with `LINT_FUZZ_SEED=<n> npx vitest run test/lint-fuzz.test.ts`; a failure report
@@ -12,7 +13,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { Alias, isCollection, isMap, isScalar, isSeq, Pair, parseDocument, Scalar, visit, YAMLMap, YAMLSeq, type Node as YamlNode } from "yaml";
+import { isDeepStrictEqual } from "node:util";
 import { lintSdl } from "../src/sdl/index.js";
+import { blockParse } from "../src/sdl/yaml-block.js";
+import { fastParse } from "../src/sdl/yaml-fast.js";
 import type { Layer } from "../src/sdl/findings.js";
 import { RULES } from "../src/sdl/rules/catalog.js";
 import { CORPUS_MISSING, HAS_CORPUS, corpusFiles, readCorpus } from "./support/corpus.js";
@@ -669,9 +673,28 @@ function check(label: string, text: string): Checked {
     return { failure: { label, input: text, detail: `threw: ${detail}` }, ms: performance.now() - started, findingCount: 0 };
   }
   const ms = performance.now() - started;
-  const problems = resultProblems(text, result);
+  const problems = [...resultProblems(text, result), ...parsePathProblems(text)];
   const findingCount = problems.length === 0 ? (result as { findings: unknown[] }).findings.length : 0;
   return { failure: problems.length > 0 ? { label, input: text, detail: problems.slice(0, 5).join("\n") } : undefined, ms, findingCount };
+}
+
+/**
+ * The block-style reader (src/sdl/yaml-block.ts) is a shortcut: whenever it accepts a text, its
+ * tree, value and node count must be exactly what the js-yaml path makes of the same text.
+ */
+function parsePathProblems(text: string): string[] {
+  const block = blockParse(text);
+  if (block === undefined) return [];
+  const fast = fastParse(text);
+  if (isDeepStrictEqual(block, fast)) return [];
+  return [`the block-style reader accepted this text but disagrees with the js-yaml path: ${firstDifference(JSON.stringify(fast), JSON.stringify(block))}`];
+}
+
+function firstDifference(expected: string | undefined, actual: string): string {
+  if (expected === undefined) return "js-yaml's path returned nothing";
+  let i = 0;
+  while (i < expected.length && expected[i] === actual[i]) i++;
+  return `js-yaml path …${expected.slice(Math.max(0, i - 80), i + 80)}… vs block reader …${actual.slice(Math.max(0, i - 80), i + 80)}…`;
 }
 
 /** Asserts one named input lints cleanly, printing the failure report (not a diff of it) when not. */

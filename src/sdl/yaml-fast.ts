@@ -17,12 +17,7 @@
  */
 import jsyaml from "js-yaml";
 import { pointerSegment } from "./findings.js";
-import type { Position, ScalarTag, YEntry, YMap, YNode, YScalar, YSeq } from "./yaml.js";
-
-interface Frame {
-  open: number;
-  children: YNode[];
-}
+import type { ScalarTag, YEntry, YMap, YNode, YScalar, YSeq } from "./yaml.js";
 
 export interface FastParsed {
   /** The positioned tree; every node has its pointer assigned. */
@@ -43,99 +38,163 @@ export interface FastParsed {
 }
 
 /** Returns the tree, or undefined when the fast path cannot vouch for it. */
-export function fastParse(text: string, positionAt: (offset: number) => Position): FastParsed | undefined {
-  const stack: Frame[] = [];
-  const anchors = new Map<string, YNode>();
-  let failed = false;
-  let root: YNode | undefined;
+export function fastParse(text: string): FastParsed | undefined {
+  const builder = new TreeBuilder(text);
   let value: unknown;
   try {
     value = jsyaml.load(text, {
       schema: jsyaml.CORE_SCHEMA,
       json: false,
       listener(event, state) {
-        if (failed) return;
-        if (event === "open") {
-          stack.push({ open: state.position, children: [] });
-          return;
-        }
-        const frame = stack.pop();
-        if (!frame) {
-          failed = true;
-          return;
-        }
-        const node = buildNode(text, frame, state.kind, state.result, anchors, positionAt);
-        if (!node) {
-          failed = true;
-          return;
-        }
-        const parent = stack[stack.length - 1];
-        if (parent) parent.children.push(node);
-        else root = node;
+        if (event === "open") builder.open(state.position);
+        else builder.close(state.kind, state.result);
       },
     });
   } catch {
     return undefined;
   }
-  if (failed || !root || stack.length > 0) return undefined;
-  const check = new ValueCheck(anchors.size > 0);
+  const root = builder.root();
+  if (!root) return undefined;
+  const anchors = builder.anchorCount();
+  const check = new ValueCheck(anchors > 0);
   if (!check.matches(root, value, "")) return undefined;
   // With anchors, js-yaml's value and the tree can disagree at an alias (the check does not look
   // twice at a shared node), and the tree is what every layer has always judged: keep to it.
-  const data = check.plainDiffers || anchors.size > 0 ? undefined : value;
-  return { root, data, hasAnchors: anchors.size > 0, nodeCount: check.nodeCount };
+  const data = check.plainDiffers || anchors > 0 ? undefined : value;
+  return { root, data, hasAnchors: anchors > 0, nodeCount: check.nodeCount };
 }
 
-function buildNode(
-  text: string,
-  frame: Frame,
-  kind: string | null,
-  result: unknown,
-  anchors: Map<string, YNode>,
-  positionAt: (offset: number) => Position,
-): YNode | undefined {
-  let start = skipSeparation(text, frame.open);
-  // node properties: an anchor is remembered, a tag sends the file to the full parser
-  let anchor: string | undefined;
-  while (text[start] === "&" || text[start] === "!") {
-    if (text[start] === "!") return undefined;
-    const end = tokenEnd(text, start + 1);
-    anchor = text.slice(start + 1, end);
-    start = skipSeparation(text, end);
+/**
+ * Rebuilds the tree from js-yaml's open/close events. A cold lint runs this for every node of every
+ * file, mostly in V8's interpreter, so it allocates nothing per event beyond the node itself: open
+ * nodes live in parallel stacks of numbers, finished nodes wait on one shared stack until their
+ * parent closes, and positions come from a cursor over the line starts (open events arrive in
+ * document order, so the cursor mostly steps forward by a line or two).
+ */
+class TreeBuilder {
+  /** Offset of each open node's first character (after white space, comments and its anchor). */
+  private readonly starts: number[] = [];
+  private readonly lines: number[] = [];
+  private readonly columns: number[] = [];
+  /** Where each open node's children begin on `done`. */
+  private readonly bases: number[] = [];
+  /** The anchor each open node defines, or undefined (anchors are rare: a sparse array). */
+  private readonly anchorOf: (string | undefined)[] = [];
+  private depth = 0;
+  /** Finished nodes whose parent is still open, in document order. */
+  private readonly done: YNode[] = [];
+  private readonly anchors = new Map<string, YNode>();
+  private readonly lineStarts: number[];
+  private line = 0;
+  private failed = false;
+
+  constructor(private readonly text: string) {
+    const lineStarts = [0];
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+    this.lineStarts = lineStarts;
   }
-  const at = positionAt(start);
-  let node: YNode;
-  if (text[start] === "*") {
-    const target = anchors.get(text.slice(start + 1, tokenEnd(text, start + 1)));
-    if (!target) return undefined;
-    node = target;
-  } else if (kind === "mapping") {
-    const children = frame.children;
-    // Sizes and keys are compared with js-yaml's value once, in `ValueCheck`.
-    if (children.length % 2 !== 0 || result === null || typeof result !== "object" || Array.isArray(result)) return undefined;
-    // A key node can only be shared (anchored, or an alias) when some anchor exists by now; only
-    // then is it copied, so that giving it this entry's pointer cannot change another place's.
-    const copyKeys = anchors.size > 0;
-    const entries: YEntry[] = [];
-    for (let i = 0; i < children.length; i += 2) {
-      const key = children[i]!;
-      if (key.kind !== "scalar") return undefined;
-      entries.push({ key: copyKeys ? { ...key } : key, value: children[i + 1]! });
+
+  open(position: number): void {
+    if (this.failed) return;
+    const text = this.text;
+    // js-yaml parses the text with a line break appended, so an empty node at the end can open past it
+    let start = skipSeparation(text, Math.min(position, text.length));
+    // node properties: an anchor is remembered, a tag sends the file to the full parser
+    let anchor: string | undefined;
+    while (text.charCodeAt(start) === 0x26 /* & */ || text.charCodeAt(start) === 0x21 /* ! */) {
+      if (text.charCodeAt(start) === 0x21) {
+        this.failed = true;
+        return;
+      }
+      const end = tokenEnd(text, start + 1);
+      anchor = text.slice(start + 1, end);
+      start = skipSeparation(text, end);
     }
-    node = { kind: "map", entries, pointer: "", line: at.line, column: at.column } satisfies YMap;
-  } else if (kind === "sequence") {
-    if (!Array.isArray(result)) return undefined;
-    node = { kind: "seq", items: frame.children, pointer: "", line: at.line, column: at.column } satisfies YSeq;
-  } else if (kind === "scalar" || kind === null) {
-    node = scalarNode(text, start, kind === null ? null : result, at);
-  } else {
+    const d = this.depth++;
+    this.starts[d] = start;
+    this.lines[d] = this.lineOf(start);
+    this.columns[d] = start - this.lineStarts[this.line]! + 1;
+    this.bases[d] = this.done.length;
+    this.anchorOf[d] = anchor;
+  }
+
+  close(kind: string | null, result: unknown): void {
+    if (this.failed) return;
+    if (this.depth === 0) {
+      this.failed = true;
+      return;
+    }
+    const d = --this.depth;
+    const node = this.build(d, kind, result);
+    if (!node) {
+      this.failed = true;
+      return;
+    }
+    this.done.length = this.bases[d]!;
+    const anchor = this.anchorOf[d];
+    if (anchor !== undefined) this.anchors.set(anchor, node);
+    this.done.push(node);
+  }
+
+  /** The document's root, or undefined when the events did not describe exactly one tree. */
+  root(): YNode | undefined {
+    return this.failed || this.depth !== 0 || this.done.length !== 1 ? undefined : this.done[0];
+  }
+
+  anchorCount(): number {
+    return this.anchors.size;
+  }
+
+  private build(d: number, kind: string | null, result: unknown): YNode | undefined {
+    const text = this.text;
+    const start = this.starts[d]!;
+    const line = this.lines[d]!;
+    const column = this.columns[d]!;
+    const base = this.bases[d]!;
+    const done = this.done;
+    if (text.charCodeAt(start) === 0x2a /* * */) {
+      // an alias: js-yaml opens and closes it without children
+      return this.anchors.get(text.slice(start + 1, tokenEnd(text, start + 1)));
+    }
+    if (kind === "mapping") {
+      const count = done.length - base;
+      // Sizes and keys are compared with js-yaml's value once, in `ValueCheck`.
+      if (count % 2 !== 0 || result === null || typeof result !== "object" || Array.isArray(result)) return undefined;
+      // A key node can only be shared (anchored, or an alias) when some anchor exists by now; only
+      // then is it copied, so that giving it this entry's pointer cannot change another place's.
+      const copyKeys = this.anchors.size > 0;
+      const entries: YEntry[] = new Array(count / 2);
+      for (let i = 0; i < count; i += 2) {
+        const key = done[base + i]!;
+        if (key.kind !== "scalar") return undefined;
+        entries[i / 2] = { key: copyKeys ? { ...key } : key, value: done[base + i + 1]! };
+      }
+      return { kind: "map", entries, pointer: "", line, column } satisfies YMap;
+    }
+    if (kind === "sequence") {
+      if (!Array.isArray(result)) return undefined;
+      return { kind: "seq", items: done.slice(base), pointer: "", line, column } satisfies YSeq;
+    }
+    if (kind === "scalar" || kind === null) {
+      // js-yaml can report a node inside a scalar (a quoted sequence item is first tried as an
+      // implicit key); such children are dropped, as the scalar's own text and value are complete
+      return scalarNode(text, start, kind === null ? null : result, line, column);
+    }
     return undefined;
   }
-  if (anchor !== undefined) anchors.set(anchor, node);
-  return node;
+
+  /** The 1-based line of an offset, moving the cursor from where the last lookup left it. */
+  private lineOf(offset: number): number {
+    const starts = this.lineStarts;
+    let line = this.line;
+    while (line + 1 < starts.length && starts[line + 1]! <= offset) line++;
+    while (line > 0 && starts[line]! > offset) line--;
+    this.line = line;
+    return line + 1;
+  }
 }
 
-function scalarNode(text: string, start: number, result: unknown, at: Position): YScalar {
+function scalarNode(text: string, start: number, result: unknown, line: number, column: number): YScalar {
   const first = text[start];
   const quoted = first === "'" || first === '"';
   const block = first === "|" || first === ">";
@@ -161,14 +220,14 @@ function scalarNode(text: string, start: number, result: unknown, at: Position):
   }
   // Go's yaml.v3 sees a plain scalar's source text; an empty plain null is "" to it
   const textValue = tag === "null" ? (quoted ? "" : raw === "~" || raw === "null" || raw === "Null" || raw === "NULL" ? raw : "") : quoted || block ? String(value) : raw;
-  return { kind: "scalar", value, text: tag === "null" && !quoted ? "" : textValue, quoted, tag, pointer: "", line: at.line, column: at.column };
+  return { kind: "scalar", value, text: tag === "null" && !quoted ? "" : textValue, quoted, tag, pointer: "", line, column };
 }
 
 /** A number written with a point, an exponent, or as inf/nan is a float to Go even when whole. */
 const FLOAT_SYNTAX = /[.eE]|inf|nan/i;
 
 /** Skips white space, line breaks and comments from `offset`. */
-function skipSeparation(text: string, offset: number): number {
+export function skipSeparation(text: string, offset: number): number {
   let i = offset;
   for (;;) {
     const c = text.charCodeAt(i);

@@ -8,6 +8,7 @@
  */
 import type { Document, Node as YamlNode } from "yaml";
 import { pointerSegment } from "./findings.js";
+import { blockParse } from "./yaml-block.js";
 import { fastParse } from "./yaml-fast.js";
 import { loadYamlLibrary, type YamlLibrary } from "./yaml-vendor.js";
 
@@ -84,7 +85,7 @@ export function parseYaml(text: string): ParsedYaml {
     problems.push({ code: "binary", message: "file contains NUL bytes: this is not a YAML text file", line: 1, column: 1 });
     return { root: undefined, problems, positionAt };
   }
-  const fast = fastParse(text, positionAt);
+  const fast = blockParse(text) ?? fastParse(text);
   if (fast) {
     const root = fast.root; // pointers are assigned already
     // Without anchors there are no aliases, and the expanded size is just the node count: the
