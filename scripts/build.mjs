@@ -13,8 +13,9 @@
 // bug with `import()` of CommonJS under code splitting, explained there). Still external:
 //   - @grpc/*: only the devnet uses grpc-js, and it reads its .proto files at run time from paths
 //     built on `__dirname`, which does not exist in an ES module bundle;
-//   - playwright-core, zx: large optional tools, loaded from node_modules when they are used;
-//   - esbuild: a native binary that src/stack/load.ts runs to load stack files.
+//   - esbuild: src/stack/load.ts runs it to load stack files, and it finds its native binary
+//     relative to its own package;
+//   - playwright-core, zx: tools of the scripts and tests, kept out should a CLI file ever import one.
 import { build } from "esbuild";
 import { existsSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -46,7 +47,7 @@ const bundled = await build({
   keepNames: true,
   chunkNames: "chunks/[name]-[hash]",
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __akCreateRequire } from 'node:module'; const require = __akCreateRequire(import.meta.url);" },
-  external: ["@grpc/*", "playwright-core", "zx", "tsx", "esbuild"],
+  external: ["@grpc/*", "playwright-core", "zx", "esbuild"],
   plugins: [commonJsDynamicImports()],
   metafile: true,
   logLevel: "warning",
