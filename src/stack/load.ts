@@ -28,6 +28,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -118,7 +119,9 @@ function bundleDirFor(file: string): string {
 const IMPORT_META = { url: "__akashStackImportMetaUrl", dirname: "__akashStackImportMetaDirname", filename: "__akashStackImportMetaFilename" } as const;
 
 async function bundleStack(file: string, outfile: string): Promise<{ code: string } | { errors: Message[] }> {
-  const { build } = await import("esbuild");
+  // require(), not import(): esbuild's entry is CommonJS, and import() would first scan its
+  // source for export names (cjs-module-lexer), which costs more than the build of a stack.
+  const { build } = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
   const result = await build({
     entryPoints: [file],
     // Not written (write: false), but the source map's paths are relative to it.
@@ -242,7 +245,9 @@ function loaderFor(path: string): "ts" | "tsx" | "js" | "jsx" {
 /**
  * Imports `url` with Node's source map support on, so Node keeps the module's inline map, and
  * restores the previous setting afterwards: left on, it would make Node read the source map of
- * every later module (the CLI's chunks have large ones) for nothing.
+ * every later module (the CLI's chunks have large ones) for nothing. A module that happens to be
+ * compiled during these few milliseconds (deploy loads the chain libraries meanwhile) has its map
+ * read too, which costs time but changes nothing else.
  */
 let importsWithSourceMaps = 0;
 let sourceMapsBefore = false;
