@@ -26,8 +26,8 @@
  * This module is not part of the stack API (`index.ts`): it loads esbuild, a build tool.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { constants, existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { access, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
@@ -72,14 +72,13 @@ function availableStacks(dir: string): string[] {
 /** Imports the stack file and returns its default export, or a message that names the file. */
 export async function loadStack(file: string, cwd: string): Promise<{ definition: StackDefinition } | { error: string }> {
   const shown = shortPath(file, cwd);
-  const bundleFile = join(bundleDirFor(file), `.${basename(file, extname(file))}.${process.pid}.${randomBytes(4).toString("hex")}.mjs`);
+  const bundleFile = join(await bundleDirFor(file), `.${basename(file, extname(file))}.${process.pid}.${randomBytes(4).toString("hex")}.mjs`);
   let mod: { default?: unknown };
   try {
     const bundled = await bundleStack(file, bundleFile);
     if ("errors" in bundled) {
       return { error: bundled.errors.map((m) => `${esbuildLocation(m, file, cwd) ?? shown}: the stack file failed to load: ${m.text}`).join("\n") };
     }
-    await mkdir(dirname(bundleFile), { recursive: true });
     await writeFile(bundleFile, bundled.code, { encoding: "utf8", flag: "wx" });
     mod = (await importWithSourceMaps(pathToFileURL(bundleFile).href)) as { default?: unknown };
   } catch (err) {
@@ -105,12 +104,21 @@ export function shortPath(file: string, cwd: string): string {
 /**
  * Where the bundle is written: `node_modules/.cache/akash-stack` of the nearest folder above the
  * stack that has node_modules (the usual place for a tool's scratch files, and where a test
- * runner such as vitest leaves modules to Node rather than transforming them itself), else the
- * system's temporary folder. Its imports do not depend on where it is (`packagesWhereTheyAre`).
+ * runner such as vitest leaves modules to Node rather than transforming them itself), else (or
+ * when that is not writable) the system's temporary folder. Its imports do not depend on where it
+ * is (`packagesWhereTheyAre`).
  */
-function bundleDirFor(file: string): string {
+async function bundleDirFor(file: string): Promise<string> {
   for (let dir = dirname(file); dirname(dir) !== dir; dir = dirname(dir)) {
-    if (existsSync(join(dir, "node_modules"))) return join(dir, "node_modules", ".cache", "akash-stack");
+    if (!existsSync(join(dir, "node_modules"))) continue;
+    const cache = join(dir, "node_modules", ".cache", "akash-stack");
+    try {
+      await mkdir(cache, { recursive: true });
+      await access(cache, constants.W_OK);
+      return cache;
+    } catch {
+      break;
+    }
   }
   return tmpdir();
 }
