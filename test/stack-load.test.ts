@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as stackApi from "../src/stack/index.js";
 import { loadStack, locateStack } from "../src/stack/load.js";
 import { PROJECT_ROOT } from "./support/corpus.js";
@@ -37,6 +37,7 @@ function stackFile(name: string, source: string): string {
 afterEach(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+afterAll(() => rmSync(PLACES[1][1], { recursive: true, force: true }));
 
 /** A stack that is valid apart from what `build` adds. */
 function stackSource(build: string, before = ""): string {
