@@ -15,13 +15,9 @@
 // The devnet runs in its own process; ACT is minted beforehand (the mint epoch is not part of a
 // deploy's cost once funded), and a warm-up deploy generates the stack's secrets (a 4096-bit RSA
 // key, made once per AKASH_STACK_HOME). Each measured deploy starts from nothing and is closed
-// afterwards. Uses dist/cli.js when it has `deploy`; until then it bundles src/cli/deploy.ts the
-// way scripts/build.mjs bundles the CLI (esbuild, chain libraries external) and runs that.
+// afterwards. Measures dist/cli.js as built by scripts/build.mjs (`npm run build` first).
 //
 // Flags: --runs N (default 3). Exit codes: 0 goals met, 1 a goal failed, 2 the bench could not run.
-// Experiments (environment, bundled variant only): BENCH_BUNDLE_CHAIN=1 bundles chain-sdk and
-// cosmjs into the command's chunks instead of loading them from node_modules; BENCH_ESBUILD_STACK=1
-// loads the stack file with an esbuild bundle instead of tsx's loader hooks.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,7 +26,6 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(ROOT, "dist", "cli.js");
-const BUNDLE_DIR = join(ROOT, "node_modules", ".cache", "akash-stack-bench-deploy");
 const NODE = process.execPath;
 const BLOCK_MS = 200;
 const ROLLOUT_BLOCKS = 2;
@@ -44,26 +39,25 @@ const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", AKASH_
 let devnet;
 let exitCode = 0;
 try {
-  const viaCli = existsSync(CLI) && /^\s+deploy\b/m.test(spawnSync(NODE, [CLI, "--help"], { encoding: "utf8" }).stdout ?? "");
-  if (!viaCli) await bundleCommands();
-  console.log(`deploy benchmark: devnet with ${BLOCK_MS} ms blocks, ${runs} measured deploys of the registry stack ${viaCli ? "(dist/cli.js)" : "(src/cli/deploy.ts bundled like dist/cli.js, which has no deploy command yet)"}`);
+  if (!existsSync(CLI)) throw new BenchError(`${CLI} does not exist: run \`node scripts/build.mjs\` first`);
+  console.log(`deploy benchmark: devnet with ${BLOCK_MS} ms blocks, ${runs} measured deploys of the registry stack (dist/cli.js)`);
   devnet = await startDevnet();
   const info = JSON.parse(readFileSync(join(home, "devnet.json"), "utf8"));
   await mintAct();
 
-  const warm = await deploy(viaCli);
+  const warm = await deploy();
   if (warm.code !== 0) throw new BenchError(`the warm-up deploy failed:\n${warm.stderr}`);
-  await close(viaCli);
+  await close();
 
   const results = [];
   for (let i = 0; i < runs; i++) {
-    const run = await deploy(viaCli);
+    const run = await deploy();
     if (run.code !== 0) throw new BenchError(`deploy ${i + 1} failed:\n${run.stderr}`);
     const summary = JSON.parse(run.stdout.trim().split("\n").at(-1));
     const wait = await unavoidableWait(info, summary);
     results.push({ wallMs: run.wallMs, waitMs: wait, overheadMs: run.wallMs - wait, rssMb: run.rssMb });
     console.log(`  run ${i + 1}: wall ${ms(run.wallMs)}, devnet waits ${ms(wait)}, overhead ${ms(run.wallMs - wait)}, peak RSS ${run.rssMb.toFixed(0)} MB`);
-    await close(viaCli);
+    await close();
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const overhead = median(results.map((r) => r.overheadMs));
@@ -130,70 +124,11 @@ await chain.close();
   if (result.status !== 0) throw new BenchError(`minting ACT failed: ${result.stderr}`);
 }
 
-/** deploy and close in one esbuild bundle with scripts/build.mjs's settings (chain libraries external). */
-async function bundleCommands() {
-  const { build } = await import("esbuild");
-  const entry = join(home, "commands.ts");
-  writeFileSync(
-    entry,
-    `const [command, stack, flags] = process.argv.slice(2);
-const { runDeploy } = await import(${JSON.stringify(join(ROOT, "src", "cli", "deploy.ts"))});
-const { runClose } = await import(${JSON.stringify(join(ROOT, "src", "cli", "close.ts"))});
-process.exitCode = await (command === "deploy" ? runDeploy : runClose)(stack, JSON.parse(flags));
-`,
-  );
-  rmSync(BUNDLE_DIR, { recursive: true, force: true });
-  await build({
-    entryPoints: { commands: entry },
-    outdir: BUNDLE_DIR,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    minify: true,
-    keepNames: true,
-    banner: { js: "import { createRequire as __akCreateRequire } from 'node:module'; const require = __akCreateRequire(import.meta.url);" },
-    // BENCH_BUNDLE_CHAIN=1 measures the alternative of bundling the chain libraries into the
-    // (lazily loaded) chunks instead of loading them from node_modules file by file.
-    external: [...(process.env.BENCH_BUNDLE_CHAIN === "1" ? [] : ["@akashnetwork/*", "@cosmjs/*", "@grpc/*"]), "playwright-core", "zx", "tsx", "esbuild"],
-    logLevel: "warning",
-    plugins: process.env.BENCH_ESBUILD_STACK === "1" ? [esbuildStackLoader()] : [],
-  });
-}
-
-/**
- * Experiment (BENCH_ESBUILD_STACK=1): load the stack file by bundling it with esbuild instead of
- * through tsx's loader hooks, to measure what that would save. Patches src/cli/synth.ts in the
- * bench bundle only.
- */
-function esbuildStackLoader() {
-  return {
-    name: "esbuild-stack-loader",
-    setup(b) {
-      b.onLoad({ filter: /src[\\/]cli[\\/]synth\.ts$/ }, async (args) => {
-        const { readFile } = await import("node:fs/promises");
-        const source = await readFile(args.path, "utf8");
-        const from = "const { tsImport } = (await import(TSX_API)) as typeof import(\"tsx/esm/api\");\n    mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };";
-        if (!source.includes(from)) throw new Error("synth.ts changed: the BENCH_ESBUILD_STACK experiment no longer applies");
-        const to = `const { build: esb } = await import("esbuild");
-    const out = await esb({ entryPoints: [file], bundle: true, write: false, format: "esm", platform: "node", packages: "external", sourcemap: "inline" });
-    const temp = join(resolve(file, ".."), \`.stack-\${process.pid}.mjs\`);
-    await writeFile(temp, out.outputFiles[0].text);
-    try { mod = (await import(pathToFileURL(temp).href)) as { default?: unknown }; } finally { await rm(temp, { force: true }); }`;
-        return { contents: source.replace(from, to), loader: "ts" };
-      });
-    },
-  };
-}
-
 /** Runs the deploy in a child that reports its peak RSS at exit; returns wall time and output. */
-function deploy(viaCli) {
+function deploy() {
   const preload = join(home, "rss.mjs");
   writeFileSync(preload, `process.on("exit", () => process.stderr.write("\\nBENCH_MAX_RSS_KB=" + process.resourceUsage().maxRSS + "\\n"));\n`);
-  const args = viaCli
-    ? ["--import", preload, CLI, "deploy", "registry", "--network", "local", "--yes", "--output", "jsonl"]
-    : ["--import", preload, join(BUNDLE_DIR, "commands.js"), "deploy", "registry", JSON.stringify({ network: "local", yes: true, output: "jsonl" })];
+  const args = ["--import", preload, CLI, "deploy", "registry", "--network", "local", "--yes", "--output", "jsonl"];
   return new Promise((resolveRun) => {
     const started = performance.now();
     const child = spawn(NODE, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -209,8 +144,8 @@ function deploy(viaCli) {
   });
 }
 
-function close(viaCli) {
-  const args = viaCli ? [CLI, "close", "registry", "--network", "local"] : [join(BUNDLE_DIR, "commands.js"), "close", "registry", JSON.stringify({ network: "local" })];
+function close() {
+  const args = [CLI, "close", "registry", "--network", "local"];
   const result = spawnSync(NODE, args, { cwd: ROOT, env, encoding: "utf8" });
   if (result.status !== 0) throw new BenchError(`close failed: ${result.stderr}`);
 }

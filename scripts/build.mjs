@@ -4,12 +4,23 @@
 // Why a bundle: `akash-stack lint` must cold-start in at most twice the time of `node -e 0`, and
 // resolving dozens of ESM files from node_modules costs more than the lint itself. esbuild puts the
 // lint path (our code, `yaml`, `commander`, the precompiled schema validator) in one file and splits
-// every other command into chunks loaded only when that command runs. Heavy chain libraries stay
-// external and load only for commands that talk to a network.
+// every other command into chunks loaded only when that command runs.
+//
+// The chain libraries (@akashnetwork/chain-sdk, @cosmjs/*) are bundled too, into chunks that only
+// the commands talking to a network load: from node_modules they are hundreds of files (chain-sdk
+// alone imports ~80 generated modules), and resolving and compiling those one by one cost a deploy
+// more than a second. Bundling them needs scripts/esbuild-cjs-dynamic-imports.mjs (an esbuild
+// bug with `import()` of CommonJS under code splitting, explained there). Still external:
+//   - @grpc/*: only the devnet uses grpc-js, and it reads its .proto files at run time from paths
+//     built on `__dirname`, which does not exist in an ES module bundle;
+//   - esbuild: src/stack/load.ts runs it to load stack files, and it finds its native binary
+//     relative to its own package;
+//   - playwright-core, zx: tools of the scripts and tests, kept out should a CLI file ever import one.
 import { build } from "esbuild";
 import { existsSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { assertNoCommonJsChunks, commonJsDynamicImports } from "./esbuild-cjs-dynamic-imports.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -22,7 +33,7 @@ if (existsSync(compileSchema)) {
 
 // 2. Bundle the CLI. Chunk names carry content hashes, so clear old ones first.
 rmSync(join(root, "dist", "chunks"), { recursive: true, force: true });
-await build({
+const bundled = await build({
   entryPoints: { cli: join(root, "src", "cli", "main.ts") },
   outdir: join(root, "dist"),
   bundle: true,
@@ -36,9 +47,12 @@ await build({
   keepNames: true,
   chunkNames: "chunks/[name]-[hash]",
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __akCreateRequire } from 'node:module'; const require = __akCreateRequire(import.meta.url);" },
-  external: ["@akashnetwork/*", "@cosmjs/*", "@grpc/*", "playwright-core", "zx", "tsx"],
+  external: ["@grpc/*", "playwright-core", "zx", "esbuild"],
+  plugins: [commonJsDynamicImports()],
+  metafile: true,
   logLevel: "warning",
 });
+assertNoCommonJsChunks(bundled.metafile);
 
 // 3. The lint engine and the `yaml` package as CommonJS bundles with V8 code caches, beside the
 //    chunk of src/cli/lint.ts that loads them (src/sdl/cached-script.ts says why).

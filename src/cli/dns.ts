@@ -294,9 +294,9 @@ async function stackTargets(action: DnsAction, opts: DnsOptions, io: DnsIo): Pro
   return { list };
 }
 
-/** Loads a stack with synth's loader: locate errors are usage errors, load errors are not. */
+/** Loads a stack like synth does: locate errors are usage errors, load errors are not. */
 async function loadStack(arg: string, cwd: string): Promise<{ definition: StackDefinition; name: string } | { error: string; usage: boolean }> {
-  const { locateStack, loadStack: loadStackFile } = await import("./synth.js");
+  const { locateStack, loadStack: loadStackFile } = await import("../stack/load.js");
   const located = locateStack(arg, cwd);
   if ("error" in located) return { error: located.error, usage: true };
   const loaded = await loadStackFile(located.file, cwd);

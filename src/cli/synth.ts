@@ -3,26 +3,19 @@
  * synthesizes it and writes `DIR/STACK.sdl.yaml` (default `out/`), or with `--check` compares the
  * result with that file and fails on drift (for CI, next to `lint`).
  *
- * Loading a .ts stack at run time: the CLI is one esbuild bundle, and stack files are the user's
- * TypeScript. We use tsx's `tsImport` (tsx is a runtime dependency, exact version) rather than
- * bundling the stack with esbuild on the fly, because tsx loads the file as itself: its own
- * imports resolve normally, and its stack traces carry the real file, line and column (source
- * maps), which is what lets synth errors name `stacks/registry.ts:42:3`. A bundle would have to be
- * written somewhere, and its traces remapped by hand. tsx must stay outside the CLI bundle (it
- * locates its loader relative to its own files), hence the opaque import specifier below.
+ * Stack files are found and loaded by src/stack/load.ts (an esbuild bundle of the stack, imported
+ * at run time), shared with plan, deploy and dns.
  *
  * Secrets: synth never reads a secret value, so none can reach the file or the output; only names.
  * Exit codes: 0 written or up to date; 1 the stack has problems, or --check found drift;
  * 2 usage errors (unknown stack, bad --set); anything thrown escapes to main (3, a bug).
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { basename, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { pathToFileURL } from "node:url";
-import { formatLocation, frameInFile } from "../stack/location.js";
+import { join, resolve } from "node:path";
+import { loadStack, locateStack, shortPath } from "../stack/load.js";
 import { ParamError, parseSetFlags } from "../stack/params.js";
-import { isStackDefinition, type StackDefinition } from "../stack/stack.js";
+import type { StackDefinition } from "../stack/stack.js";
 import { formatProblem, synth, SynthError, type SynthResult } from "../stack/synth.js";
 
 export interface SynthFlags {
@@ -45,9 +38,6 @@ const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
 const DEFAULT_OUT = "out";
-const STACKS_DIR = "stacks";
-const STACK_NAME = /^[a-z0-9][-a-z0-9_]*$/;
-const TSX_API: string = "tsx/esm/api";
 
 const defaultIo: SynthIo = {
   cwd: process.cwd(),
@@ -124,56 +114,6 @@ export async function runSynth(stack: string, opts: SynthFlags, io: SynthIo = { 
   return EXIT_OK;
 }
 
-export type Located = { file: string; name: string } | { error: string };
-
-/** A name under `stacks/`, or a path to a stack file. */
-export function locateStack(arg: string, cwd: string): Located {
-  const looksLikePath = /[\\/]/.test(arg) || /\.(m?ts|m?js)$/.test(arg);
-  if (looksLikePath) {
-    const file = resolve(cwd, arg);
-    if (!existsSync(file)) return { error: `${arg}: no such file` };
-    return { file, name: basename(file, extname(file)) };
-  }
-  if (!STACK_NAME.test(arg)) return { error: `${JSON.stringify(arg)} is not a stack name: use a name under ${STACKS_DIR}/ (like registry) or a path to a .ts file` };
-  const file = join(cwd, STACKS_DIR, `${arg}.ts`);
-  if (existsSync(file)) return { file, name: arg };
-  const available = availableStacks(join(cwd, STACKS_DIR));
-  const hint = available.length > 0 ? `stacks here: ${available.join(", ")}` : `there is no ${STACKS_DIR}/ folder with .ts stacks in ${cwd}`;
-  return { error: `no stack named ${arg} (looked for ${STACKS_DIR}/${arg}.ts); ${hint}` };
-}
-
-function availableStacks(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
-      .map((f) => f.slice(0, -3))
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
-export async function loadStack(file: string, cwd: string): Promise<{ definition: StackDefinition } | { error: string }> {
-  const shown = shortPath(file, cwd);
-  let mod: { default?: unknown };
-  try {
-    // A specifier esbuild cannot follow, so tsx stays out of the CLI bundle even if the build
-    // forgets to mark it external: tsx finds its loader files relative to its own location.
-    const { tsImport } = (await import(TSX_API)) as typeof import("tsx/esm/api");
-    mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    const where = err instanceof Error ? frameInFile(err.stack ?? "", file) : undefined;
-    return { error: `${where ? formatLocation(where, cwd) : shown}: the stack file failed to load: ${reason}` };
-  }
-  // tsx may hand an ES module's default export to us wrapped once more (CommonJS interop).
-  const candidate = isStackDefinition(mod.default) ? mod.default : (mod.default as { default?: unknown } | undefined)?.default;
-  if (!isStackDefinition(candidate)) {
-    return { error: `${shown}: has no stack: end it with \`export default defineStack({name, description, params, build})\`` };
-  }
-  return { definition: candidate };
-}
-
 function describeParams(definition: StackDefinition): string {
   const entries = Object.entries(definition.params);
   if (entries.length === 0) return "none";
@@ -191,11 +131,6 @@ async function writeAtomically(target: string, text: string): Promise<void> {
     await rm(temp, { force: true });
     throw err;
   }
-}
-
-function shortPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : file;
 }
 
 /** How many differing lines `--check` shows before it stops; the fix is to re-run synth anyway. */

@@ -4,7 +4,7 @@
  * so `lint` never pays for chain-sdk.
  */
 import { basename } from "node:path";
-import { locateStack, loadStack } from "../cli/synth.js";
+import { locateStack, loadStack } from "../stack/load.js";
 import type { CosmosChainClient } from "../chain/cosmos/client.js";
 import { resolveNetwork, type Network } from "../chain/networks.js";
 import { loadMnemonic } from "../chain/wallet.js";

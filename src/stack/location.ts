@@ -6,11 +6,13 @@
  * The location comes from V8's stack trace. `Error.captureStackTrace(holder, apiFunction)` drops
  * every frame from `apiFunction` up, so the first remaining frame is the user's call, whatever
  * module copy or bundle the API itself runs from. Positions are mapped back to the TypeScript
- * source in two ways, because two kinds of loader meet here: stack files loaded with tsx register
- * their source maps with Node (`module.findSourceMap`), which we apply to the raw call site; files
- * a test runner transforms (vitest) are mapped by the runner's own `Error.prepareStackTrace`, which
- * we read from the formatted trace. Inside vitest the runner's hook also formats tsx-loaded frames,
- * unmapped, which is why the call site is mapped first.
+ * source in two ways, because two kinds of loader meet here: stack files loaded by
+ * src/stack/load.ts (an esbuild bundle with an inline source map) have their map registered with
+ * Node (`module.findSourceMap`), which we apply to raw positions, whether V8 hands them to us as
+ * call sites or in a formatted trace; files a test runner transforms (vitest) are mapped by the
+ * runner's own `Error.prepareStackTrace`, which we read from the formatted trace. Inside vitest the
+ * runner's hook also formats frames of the stack bundle, unmapped, which is why the call site is
+ * mapped first.
  */
 import { findSourceMap } from "node:module";
 import { isAbsolute, relative, sep } from "node:path";
@@ -88,7 +90,7 @@ function rawCallSite(apiFunction: Function): RawSite | undefined {
   return undefined;
 }
 
-/** Maps a generated position through the source map Node holds for the file (tsx registers them). */
+/** Maps a generated position through the source map Node holds for the file, if it holds one. */
 function viaNodeSourceMap(file: string, line: number, column: number): SourceLocation | undefined {
   let entry: ReturnType<NonNullable<ReturnType<typeof findSourceMap>>["findEntry"]> | undefined;
   try {
@@ -118,8 +120,8 @@ function parseFrame(line: string): SourceLocation | undefined {
   const rawFile = match[1]!;
   const lineNumber = Number(match[2]);
   const column = Number(match[3]);
-  // A loader's query (tsx's ?tsx-namespace=…) means the position was not mapped yet.
-  if (rawFile.includes("?")) {
+  // A frame of a stack bundle (src/stack/load.ts) that nobody mapped yet: Node holds its map.
+  if (rawFile.startsWith("file://") || isAbsolute(rawFile)) {
     const mapped = viaNodeSourceMap(rawFile, lineNumber, column);
     if (mapped) return mapped;
   }
