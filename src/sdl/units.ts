@@ -258,7 +258,13 @@ function roundBinary(mantissa: bigint, exp2: number): number {
  * case, signed), underscores only between digits or after a base prefix (Go's `underscoreOK`:
  * `1_000` is 1000, `1__0`, `_1` and `1_` are errors).
  */
+/** Digits with at most one point inside: read the same by Go's ParseFloat and JavaScript's Number(). */
+const PLAIN_DECIMAL = /^[0-9]{1,15}(?:\.[0-9]{1,15})?$/;
+
 export function parseGoFloat(text: string): Parsed<number> {
+  // Plain decimals ("0.5", "1000") are nearly every input; JavaScript's Number() rounds them
+  // correctly, exactly as Go's ParseFloat does, so they skip the general reader below.
+  if (PLAIN_DECIMAL.test(text)) return ok(Number(text));
   const sp = special(text);
   if (sp) return sp.consumed === text.length ? ok(sp.value) : fail(syntaxError("ParseFloat", text));
 
@@ -384,7 +390,8 @@ const DEC_PRECISION = 18;
 /** math.MaxBitLen (256) + decimalTruncateBits (59). */
 const MAX_DEC_BIT_LENGTH = 315;
 
-const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
+const UTF8 = new TextEncoder();
+const utf8Length = (s: string): number => UTF8.encode(s).length;
 
 /** big.Int.SetString(s, 10): an optional sign and ASCII digits, nothing else. */
 function bigIntFromBase10(s: string): bigint | undefined {
@@ -431,7 +438,8 @@ export function parseDecAmount(text: string): Parsed<{ canonical: string; atomic
 
   let atomics = bigIntFromBase10(combined);
   if (atomics === undefined) return fail(`failed to set decimal string with base 10: ${combined}`);
-  const bitLength = atomics === 0n ? 0 : (atomics < 0n ? -atomics : atomics).toString(2).length;
+  // 94 decimal digits stay below 2^313: only longer numbers need their bits counted
+  const bitLength = combined.length <= 94 ? 0 : atomics === 0n ? 0 : (atomics < 0n ? -atomics : atomics).toString(2).length;
   if (bitLength > MAX_DEC_BIT_LENGTH) return fail(`decimal '${str}' out of range; bitLen: got ${bitLength}, max ${MAX_DEC_BIT_LENGTH}`);
   if (negative) atomics = -atomics;
 

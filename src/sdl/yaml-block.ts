@@ -150,7 +150,7 @@ class BlockReader {
     const name = key.text;
     // `__proto__`, merge keys, duplicates and integer-like keys read differently in js-yaml's value
     const c = name.charCodeAt(0);
-    if (name === "__proto__" || name === "<<" || (c >= 0x30 && c <= 0x39 && ARRAY_INDEX.test(name)) || Object.prototype.hasOwnProperty.call(data, name)) throw OUTSIDE;
+    if (name === "__proto__" || name === "<<" || (c >= 0x30 && c <= 0x39 && ARRAY_INDEX.test(name)) || Object.hasOwn(data, name)) throw OUTSIDE;
     const childPointer = `${pointer}/${pointerSegment(name)}`;
     key.pointer = childPointer;
     // keyEnd is the offset of the colon
@@ -275,7 +275,7 @@ class BlockReader {
   /**
    * A literal (`|`) or folded (`>`) block scalar with optional chomping (`-`, `+`) and the
    * indentation of its first text line. Not modelled: explicit indentation indicators, and
-   * white-space-only lines before the first text line or longer than the indentation.
+   * white-space-only lines before the first text line.
    */
   private blockScalar(indent: number, pointer: string): { node: YScalar; data: unknown } {
     const text = this.text;
@@ -299,9 +299,11 @@ class BlockReader {
       while (q < lineEnd && text.charCodeAt(q) === 0x20) q++;
       const spaces = q - lineStart;
       if (q === lineEnd) {
-        // an empty or white-space-only line: part of the scalar unless the text ends here
-        if (contentIndent === -1 ? spaces > 0 : spaces > contentIndent) throw OUTSIDE;
-        lines.push("");
+        // An empty or white-space-only line. Before the first text line, spaces on it bear on the
+        // indentation js-yaml detects: not modelled. After it, spaces beyond the indentation are
+        // text (a line of spaces), as in js-yaml.
+        if (contentIndent === -1 && spaces > 0) throw OUTSIDE;
+        lines.push(contentIndent !== -1 && spaces > contentIndent ? text.slice(lineStart + contentIndent, lineEnd) : "");
         continue;
       }
       if (contentIndent === -1) {
