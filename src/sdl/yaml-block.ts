@@ -84,6 +84,11 @@ class BlockReader {
   /** The current line's end (its `\n`, or the text's end). */
   private end = 0;
   private nodeCount = 0;
+  /**
+   * The plain value (js-yaml's) of the node the last read returned: set beside the returned node
+   * instead of wrapping both in an object, one allocation fewer per node of every file.
+   */
+  private data: unknown = undefined;
   /** Set once the document's first node is read: a `---` after that starts another document. */
   private started = false;
   /** The next ` #` in the text (see `commentAfter`): -2 before the first search, -1 when there is none. */
@@ -108,21 +113,21 @@ class BlockReader {
     this.started = true;
     const root = this.node(this.column() - 1, "");
     // a second document, `...`, or anything left over is js-yaml's to judge
-    if (!this.atEnd() || root.node.kind !== "map") throw OUTSIDE;
-    return { root: root.node, data: root.data, hasAnchors: false, nodeCount: this.nodeCount };
+    if (!this.atEnd() || root.kind !== "map") throw OUTSIDE;
+    return { root, data: this.data, hasAnchors: false, nodeCount: this.nodeCount };
   }
 
   // -------------------------------------------------------------------------------------------
   // Nodes
 
   /** The block node starting at the cursor, whose column is `indent + 1`. */
-  private node(indent: number, pointer: string): { node: YNode; data: unknown } {
+  private node(indent: number, pointer: string): YNode {
     if (this.isSequenceItem()) return this.sequence(indent, pointer);
     if (this.keyEnd() !== -1) return this.mapping(indent, pointer);
     throw OUTSIDE; // a lone scalar where a block was expected (multi-line, or a document scalar)
   }
 
-  private mapping(indent: number, pointer: string): { node: YMap; data: unknown } {
+  private mapping(indent: number, pointer: string): YMap {
     this.enter();
     const node: YMap = { kind: "map", entries: [], pointer, line: this.line + 1, column: this.column() };
     this.nodeCount++;
@@ -137,7 +142,8 @@ class BlockReader {
       if (column - 1 > indent || this.isSequenceItem()) throw OUTSIDE;
     }
     this.depth--;
-    return { node, data };
+    this.data = data;
+    return node;
   }
 
   /** One `key: value` entry at the cursor; leaves the cursor on the first line after it. */
@@ -156,27 +162,26 @@ class BlockReader {
     // keyEnd is the offset of the colon
     let p = keyEnd + 1;
     while (text.charCodeAt(p) === 0x20) p++;
-    let value: { node: YNode; data: unknown };
+    let value: YNode;
     if (p >= this.end || text.charCodeAt(p) === 0x23 /* # */) {
       value = this.blockValue(indent, keyEnd + 1, childPointer, true);
     } else {
       this.at = p;
       value = this.inlineValue(indent, childPointer);
     }
-    data[name] = value.data;
-    return { key, value: value.node };
+    data[name] = this.data;
+    return { key, value };
   }
 
-  private sequence(indent: number, pointer: string): { node: YSeq; data: unknown } {
+  private sequence(indent: number, pointer: string): YSeq {
     this.enter();
     const node: YSeq = { kind: "seq", items: [], pointer, line: this.line + 1, column: this.column() };
     this.nodeCount++;
     const data: unknown[] = [];
     for (;;) {
       const i = node.items.length;
-      const item = this.item(indent, `${pointer}/${i}`);
-      node.items.push(item.node);
-      data.push(item.data);
+      node.items.push(this.item(indent, `${pointer}/${i}`));
+      data.push(this.data);
       if (this.atEnd()) break;
       const column = this.column();
       if (column - 1 < indent || !this.isSequenceItem()) {
@@ -186,11 +191,12 @@ class BlockReader {
       if (column - 1 > indent) throw OUTSIDE;
     }
     this.depth--;
-    return { node, data };
+    this.data = data;
+    return node;
   }
 
   /** One `- …` item at the cursor; leaves the cursor on the first line after it. */
-  private item(indent: number, pointer: string): { node: YNode; data: unknown } {
+  private item(indent: number, pointer: string): YNode {
     const text = this.text;
     const dash = this.at;
     let p = dash + 1;
@@ -198,7 +204,7 @@ class BlockReader {
     if (p >= this.end || text.charCodeAt(p) === 0x23 /* # */) {
       const value = this.blockValue(indent, dash + 1, pointer, false);
       // js-yaml's events for an empty item do not rebuild, so its path hands such files on too
-      if (value.node.kind === "scalar") throw OUTSIDE;
+      if (value.kind === "scalar") throw OUTSIDE;
       return value;
     }
     // `- key: value` opens a mapping whose keys line up with this first one
@@ -213,9 +219,9 @@ class BlockReader {
    * A value that starts on the line of its key or `-`: a one-line scalar, a one-line flow list of
    * scalars, `{}`, or a block scalar (`|`, `>`). Leaves the cursor on the first line after it.
    */
-  private inlineValue(indent: number, pointer: string): { node: YNode; data: unknown } {
+  private inlineValue(indent: number, pointer: string): YNode {
     const first = this.text[this.at];
-    let value: { node: YNode; data: unknown };
+    let value: YNode;
     if (first === "|" || first === ">") return this.blockScalar(indent, pointer);
     if (first === "[") value = this.flowSequence(pointer);
     else if (first === "{") value = this.emptyFlowMapping(pointer);
@@ -229,7 +235,7 @@ class BlockReader {
   }
 
   /** `[a, "b", 3]` on one line: scalars only, no nesting, no trailing comma. */
-  private flowSequence(pointer: string): { node: YSeq; data: unknown } {
+  private flowSequence(pointer: string): YSeq {
     const text = this.text;
     const node: YSeq = { kind: "seq", items: [], pointer, line: this.line + 1, column: this.column() };
     this.nodeCount++;
@@ -238,20 +244,21 @@ class BlockReader {
     while (text.charCodeAt(p) === 0x20) p++;
     if (text.charCodeAt(p) === 0x5d /* ] */) {
       this.at = p + 1;
-      return { node, data };
+      this.data = data;
+      return node;
     }
     for (;;) {
       if (p >= this.end) throw OUTSIDE;
       this.at = p;
-      const item = this.inlineScalar(`${pointer}/${node.items.length}`, true);
-      node.items.push(item.node);
-      data.push(item.data);
+      node.items.push(this.inlineScalar(`${pointer}/${node.items.length}`, true));
+      data.push(this.data);
       p = this.at;
       while (text.charCodeAt(p) === 0x20) p++;
       const c = text.charCodeAt(p);
       if (c === 0x5d /* ] */) {
         this.at = p + 1;
-        return { node, data };
+        this.data = data;
+        return node;
       }
       if (c !== 0x2c /* , */) throw OUTSIDE;
       p++;
@@ -261,7 +268,7 @@ class BlockReader {
   }
 
   /** `{}`: an empty mapping (a non-empty flow mapping is not modelled). */
-  private emptyFlowMapping(pointer: string): { node: YMap; data: unknown } {
+  private emptyFlowMapping(pointer: string): YMap {
     const text = this.text;
     let p = this.at + 1;
     while (text.charCodeAt(p) === 0x20) p++;
@@ -269,7 +276,8 @@ class BlockReader {
     const node: YMap = { kind: "map", entries: [], pointer, line: this.line + 1, column: this.column() };
     this.nodeCount++;
     this.at = p + 1;
-    return { node, data: {} };
+    this.data = {};
+    return node;
   }
 
   /**
@@ -277,7 +285,7 @@ class BlockReader {
    * indentation of its first text line. Not modelled: explicit indentation indicators, and
    * white-space-only lines before the first text line.
    */
-  private blockScalar(indent: number, pointer: string): { node: YScalar; data: unknown } {
+  private blockScalar(indent: number, pointer: string): YScalar {
     const text = this.text;
     const start = this.at;
     const line = this.line + 1;
@@ -320,7 +328,8 @@ class BlockReader {
     this.line = i - 1;
     this.nextLine();
     const node: YScalar = { kind: "scalar", value, text: value, quoted: false, tag: "str", pointer, line, column };
-    return { node, data: value };
+    this.data = value;
+    return node;
   }
 
   /**
@@ -328,7 +337,7 @@ class BlockReader {
    * key's own level (`key:` then `- a` under it), or nothing (null). `after` is the offset just
    * past the `:` or `-`, where js-yaml places an empty value's search for its position.
    */
-  private blockValue(indent: number, after: number, pointer: string, ofKey: boolean): { node: YNode; data: unknown } {
+  private blockValue(indent: number, after: number, pointer: string, ofKey: boolean): YNode {
     this.nextLine();
     if (!this.atEnd()) {
       const column = this.column();
@@ -342,14 +351,15 @@ class BlockReader {
     // js-yaml's path calls it quoted when the next token is a quoted scalar
     const quoted = this.text[start] === '"' || this.text[start] === "'";
     const node: YScalar = { kind: "scalar", value: null, text: "", quoted, tag: "null", pointer, line, column };
-    return { node, data: null };
+    this.data = null;
+    return node;
   }
 
   /**
    * A one-line scalar at the cursor (plain, or quoted without escapes beyond \" \\ \/ \n \t).
    * In a flow list (`inFlow`) a plain scalar also ends at `,` or `]`, and the caller checks what follows.
    */
-  private inlineScalar(pointer: string, inFlow: boolean): { node: YScalar; data: unknown } {
+  private inlineScalar(pointer: string, inFlow: boolean): YScalar {
     const text = this.text;
     const start = this.at;
     const line = this.line + 1;
@@ -359,7 +369,8 @@ class BlockReader {
     if (first === "'" || first === '"') {
       const content = this.quoted(start);
       const node: YScalar = { kind: "scalar", value: content, text: content, quoted: true, tag: "str", pointer, line, column };
-      return { node, data: content };
+      this.data = content;
+      return node;
     }
     // `-` may start a plain scalar when a non-space follows (`-c`, `-1`)
     if (isIndicator(text.charCodeAt(start)) && !(first === "-" && start + 1 < this.end && text.charCodeAt(start + 1) !== 0x20)) throw OUTSIDE;
@@ -382,7 +393,8 @@ class BlockReader {
     if (inFlow && /[[\]{}]/.test(raw)) throw OUTSIDE;
     this.at = stop;
     const node = plainScalar(raw, pointer, line, column);
-    return { node, data: node.value };
+    this.data = node.value;
+    return node;
   }
 
   /**
