@@ -6,32 +6,7 @@
 import { StargateClient, type StdFee } from "@cosmjs/stargate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVNET_CHAIN_ID, DEVNET_TEST_MNEMONIC, startDevnet, type Devnet } from "../src/devnet/index.js";
-import { clientFor, deploymentFromSdl, waitFor, type Client } from "./support/devnet.js";
-
-const SDL = (denom: string, image = "nginx:1.27") => `version: "2.0"
-services:
-  web:
-    image: ${image}
-    expose:
-      - port: 80
-        as: 80
-        to:
-          - global: true
-profiles:
-  compute:
-    web:
-      resources:
-        cpu: {units: 0.5}
-        memory: {size: 512Mi}
-        storage: [{size: 1Gi}]
-  placement:
-    akash:
-      pricing:
-        web: {denom: ${denom}, amount: 1000}
-deployment:
-  web:
-    akash: {profile: web, count: 1}
-`;
+import { clientFor, deploymentFromSdl, waitFor, webSdl, type Client } from "./support/devnet.js";
 
 /** A fee that skips simulation, so the chain itself judges the transaction. */
 const FEE: StdFee = { amount: [{ denom: "uakt", amount: "12500" }], gas: "500000" };
@@ -60,7 +35,7 @@ async function rejection(promise: Promise<unknown>): Promise<{ code: number; cod
 }
 
 function createDeploymentInput(owner: string, options: { denom?: string; depositDenom?: string; deposit?: string; dseq?: number; hash?: Uint8Array } = {}) {
-  const material = deploymentFromSdl(SDL(options.denom ?? "uact"));
+  const material = deploymentFromSdl(webSdl({ denom: options.denom ?? "uact" }));
   return {
     id: { owner, dseq: String(options.dseq ?? nextDseq++) },
     groups: material.groups,

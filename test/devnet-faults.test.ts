@@ -6,31 +6,10 @@
 import { StargateClient } from "@cosmjs/stargate";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEVNET_TEST_MNEMONIC, startDevnet, type Devnet } from "../src/devnet/index.js";
-import { clientFor, deploymentFromSdl, https, waitFor, type Client } from "./support/devnet.js";
+import { clientFor, deploymentFromSdl, https, waitFor, webSdl, type Client } from "./support/devnet.js";
 
-const SDL = `version: "2.0"
-services:
-  web:
-    image: nginx:1.27
-    expose:
-      - port: 80
-        to:
-          - global: true
-profiles:
-  compute:
-    web:
-      resources:
-        cpu: {units: 0.25}
-        memory: {size: 256Mi}
-        storage: [{size: 512Mi}]
-  placement:
-    akash:
-      pricing:
-        web: {denom: uact, amount: 1000}
-deployment:
-  web:
-    akash: {profile: web, count: 1}
-`;
+/** Small, so the many deployments these tests create fit the providers. */
+const SDL = webSdl({ cpuUnits: 0.25, memory: "256Mi", storage: "512Mi", ports: [{ port: 80 }] });
 
 let devnet: Devnet;
 let tenant: Client;

@@ -12,38 +12,17 @@ import { JwtTokenManager } from "@akashnetwork/chain-sdk";
 import { createChainNodeWebSDK } from "@akashnetwork/chain-sdk/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVNET_TEST_MNEMONIC, startDevnet, type Devnet } from "../src/devnet/index.js";
-import { clientFor, deploymentFromSdl, https, jwtFor, pemFingerprint, randomMnemonic, waitFor, type Client, type DeploymentMaterial } from "./support/devnet.js";
+import { clientFor, deploymentFromSdl, https, jwtFor, pemFingerprint, randomMnemonic, waitFor, webSdl, type Client, type DeploymentMaterial } from "./support/devnet.js";
 
-const SDL = (image: string) => `version: "2.0"
-services:
-  web:
-    image: ${image}
-    expose:
-      - port: 80
-        as: 80
-        accept:
-          - www.example.com
-        to:
-          - global: true
-      - port: 22
-        as: 2222
-        to:
-          - global: true
-profiles:
-  compute:
-    web:
-      resources:
-        cpu: {units: 0.5}
-        memory: {size: 512Mi}
-        storage: [{size: 1Gi}]
-  placement:
-    akash:
-      pricing:
-        web: {denom: uact, amount: 1000}
-deployment:
-  web:
-    akash: {profile: web, count: 1}
-`;
+/** An HTTP port with an accept host and a forwarded SSH port, so the lease shows both. */
+const SDL = (image: string) =>
+  webSdl({
+    image,
+    ports: [
+      { port: 80, as: 80, accept: ["www.example.com"] },
+      { port: 22, as: 2222 },
+    ],
+  });
 
 const FEE = { amount: [{ denom: "uakt", amount: "12500" }], gas: "500000" };
 const DEPOSIT = 5_000_000n;

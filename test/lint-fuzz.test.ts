@@ -20,6 +20,7 @@ import { fastParse } from "../src/sdl/yaml-fast.js";
 import type { Layer } from "../src/sdl/findings.js";
 import { RULES } from "../src/sdl/rules/catalog.js";
 import { CORPUS_MISSING, HAS_CORPUS, corpusFiles, readCorpus } from "./support/corpus.js";
+import { BASE, edits } from "./support/sdl-cases.js";
 
 const DEFAULT_SEED = 0x5d1_2024;
 const SEED = parseSeed(process.env.LINT_FUZZ_SEED) ?? DEFAULT_SEED;
@@ -85,47 +86,19 @@ function caseSeed(seed: number, index: number): number {
 
 /** Used when the corpus is absent (and always mixed in): they cover SDL 2.0 and 2.1 features. */
 const INLINE_SDLS: Record<string, string> = {
-  "inline/web-2.0.yaml": `---
-version: "2.0"
-services:
-  web:
-    image: nginx:1.27
-    env:
-      - MODE=production
-    expose:
-      - port: 80
-        as: 80
-        accept:
-          - example.com
-        to:
-          - global: true
-profiles:
-  compute:
-    web:
-      resources:
-        cpu:
-          units: 0.5
-        memory:
-          size: 512Mi
-        storage:
-          size: 1Gi
-  placement:
-    dcloud:
-      attributes:
-        region: us-west
-      signedBy:
-        anyOf:
-          - akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63
-      pricing:
-        web:
-          denom: uact
-          amount: 1000
-deployment:
-  web:
-    dcloud:
-      profile: web
-      count: 1
-`,
+  // The shared rule-test SDL behind a document marker, with a signed, attributed placement of its own.
+  "inline/web-2.0.yaml":
+    "---\n" +
+    edits(
+      BASE,
+      ["    image: nginx:1.27.3\n", "    image: nginx:1.27\n"],
+      ["          - www.example.com\n", "          - example.com\n"],
+      [
+        "  placement:\n    akash:\n",
+        "  placement:\n    dcloud:\n      attributes:\n        region: us-west\n      signedBy:\n        anyOf:\n          - akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63\n",
+      ],
+      ["    akash:\n      profile: web\n", "    dcloud:\n      profile: web\n"],
+    ),
   "inline/gpu-storage-ip-2.1.yaml": `version: "2.1"
 endpoints:
   myip:
@@ -825,7 +798,11 @@ describe("lintSdl fuzzing", () => {
     const medianMs = timings.map((t) => t.ms).sort((a, b) => a - b)[Math.floor(timings.length / 2)]!;
     for (const { ms, label, input } of timings) {
       if (ms <= HANG_FACTOR * medianMs) continue;
-      const detail = `took ${ms.toFixed(0)} ms, more than ${HANG_FACTOR}× the median case (${medianMs.toFixed(2)} ms): a hang, or work that grows faster than the input`;
+      // A pause of the whole process (a GC, a busy machine stealing the CPU) can hit any one case:
+      // time it again, and only a case that is slow both times is a hang.
+      const again = check(label, input).ms;
+      if (again <= HANG_FACTOR * medianMs) continue;
+      const detail = `took ${ms.toFixed(0)} ms and then ${again.toFixed(0)} ms, more than ${HANG_FACTOR}× the median case (${medianMs.toFixed(2)} ms): a hang, or work that grows faster than the input`;
       failures.push({ label, input, detail });
     }
     console.log(

@@ -20,44 +20,46 @@ const RULES: RuleInfo[] = [
 
 const CONTEXT: FormatContext = { toolVersion: "9.8.7", rules: RULES };
 
-/** Two files with findings (errors and warnings, one rule missing from the catalog) and one clean file. */
-const REPORT: LintReport = {
-  files: [
-    {
-      path: "deploy/web.yaml",
-      findings: [
-        { ruleId: "yaml-syntax", severity: "error", layer: "yaml", message: "Map keys must be unique", line: 3, column: 5, path: "/services/web" },
-        {
-          ruleId: "image-tag-latest",
-          severity: "warning",
-          layer: "advice",
-          message: "image nginx:latest, 100% unpinned:\r\nuse a version tag",
-          line: 4,
-          column: 12,
-          path: "/services/web/image",
-        },
-      ],
-    },
-    {
-      path: "deploy/db:v1,primary.yaml",
-      findings: [
-        {
-          ruleId: "denom-uact",
-          severity: "error",
-          layer: "chain",
-          message: "denom uakt is rejected since March 2026; use uact",
-          line: 20,
-          column: 11,
-          path: "/profiles/placement/dc/pricing/db/denom",
-        },
-        { ruleId: "not-in-catalog", severity: "warning", layer: "provider", message: "odd", line: 21, column: 3, path: "/deployment" },
-      ],
-    },
-    { path: "clean.yaml", findings: [] },
-  ],
-  summary: { files: 3, errors: 2, warnings: 2 },
-  inputErrors: [],
-};
+/**
+ * Two files with findings (errors and warnings, one rule missing from the catalog) and one clean
+ * file. Already in the JSON contract's field order, so the json format must print it as it is.
+ */
+const FILES: LintReport["files"] = [
+  {
+    path: "deploy/web.yaml",
+    findings: [
+      { ruleId: "yaml-syntax", severity: "error", layer: "yaml", message: "Map keys must be unique", line: 3, column: 5, path: "/services/web" },
+      {
+        ruleId: "image-tag-latest",
+        severity: "warning",
+        layer: "advice",
+        message: "image nginx:latest, 100% unpinned:\r\nuse a version tag",
+        line: 4,
+        column: 12,
+        path: "/services/web/image",
+      },
+    ],
+  },
+  {
+    path: "deploy/db:v1,primary.yaml",
+    findings: [
+      {
+        ruleId: "denom-uact",
+        severity: "error",
+        layer: "chain",
+        message: "denom uakt is rejected since March 2026; use uact",
+        line: 20,
+        column: 11,
+        path: "/profiles/placement/dc/pricing/db/denom",
+      },
+      { ruleId: "not-in-catalog", severity: "warning", layer: "provider", message: "odd", line: 21, column: 3, path: "/deployment" },
+    ],
+  },
+  { path: "clean.yaml", findings: [] },
+];
+const SUMMARY: LintReport["summary"] = { files: 3, errors: 2, warnings: 2 };
+
+const REPORT: LintReport = { files: FILES, summary: SUMMARY, inputErrors: [] };
 
 describe("text format", () => {
   it("prints one grep-able line per finding on stdout and the summary on stderr", () => {
@@ -84,42 +86,8 @@ describe("text format", () => {
 
 describe("json format", () => {
   it("lists every file, with findings in contract field order, and the summary", () => {
-    const expected = {
-      files: [
-        {
-          path: "deploy/web.yaml",
-          findings: [
-            { ruleId: "yaml-syntax", severity: "error", layer: "yaml", message: "Map keys must be unique", line: 3, column: 5, path: "/services/web" },
-            {
-              ruleId: "image-tag-latest",
-              severity: "warning",
-              layer: "advice",
-              message: "image nginx:latest, 100% unpinned:\r\nuse a version tag",
-              line: 4,
-              column: 12,
-              path: "/services/web/image",
-            },
-          ],
-        },
-        {
-          path: "deploy/db:v1,primary.yaml",
-          findings: [
-            {
-              ruleId: "denom-uact",
-              severity: "error",
-              layer: "chain",
-              message: "denom uakt is rejected since March 2026; use uact",
-              line: 20,
-              column: 11,
-              path: "/profiles/placement/dc/pricing/db/denom",
-            },
-            { ruleId: "not-in-catalog", severity: "warning", layer: "provider", message: "odd", line: 21, column: 3, path: "/deployment" },
-          ],
-        },
-        { path: "clean.yaml", findings: [] },
-      ],
-      summary: { files: 3, errors: 2, warnings: 2 },
-    };
+    // inputErrors are not part of the json contract: only files and summary are printed
+    const expected = { files: FILES, summary: SUMMARY };
     expect(formatJson(REPORT)).toEqual({ stdout: JSON.stringify(expected, null, 2) + "\n", stderr: "" });
   });
 

@@ -4,43 +4,19 @@ import { fileURLToPath } from "node:url";
 import { parseYaml, type YNode } from "../src/sdl/yaml.js";
 import { SCHEMA_RULES, schemaFindings } from "../src/sdl/schema/index.js";
 import type { Finding } from "../src/sdl/findings.js";
+import { BASE as SHARED_BASE, edits } from "./support/sdl-cases.js";
 
-/** A valid v2.0 SDL: Go, the chain and chain-sdk's schema all accept it. Cases edit one part. */
-const BASE = `version: "2.0"
-services:
-  web:
-    image: nginx:1.27
-    env:
-      - MODE=production
-    expose:
-      - port: 80
-        as: 80
-        to:
-          - global: true
-profiles:
-  compute:
-    web:
-      resources:
-        cpu:
-          units: 0.5
-        memory:
-          size: 512Mi
-        storage:
-          size: 1Gi
-  placement:
-    akash:
-      attributes:
-        region: us-west
-      pricing:
-        web:
-          denom: uact
-          amount: 1000
-deployment:
-  web:
-    akash:
-      profile: web
-      count: 1
-`;
+/**
+ * A valid v2.0 SDL: Go, the chain and chain-sdk's schema all accept it. Cases edit one part. It is
+ * the shared rule-test SDL with a placement attribute to edit (and no accept host), so the schema
+ * cases cover a nested placement map.
+ */
+const BASE = edits(
+  SHARED_BASE,
+  ["    image: nginx:1.27.3\n", "    image: nginx:1.27\n"],
+  ["        accept:\n          - www.example.com\n", ""],
+  ["    akash:\n      pricing:\n", "    akash:\n      attributes:\n        region: us-west\n      pricing:\n"],
+);
 
 /** BASE with one exact substring replaced; fails loudly if the edit does not apply. */
 function edit(from: string, to: string): string {

@@ -20,6 +20,68 @@ import { Reporter } from "../../src/sdl/report.js";
 import type { UnitResources } from "../../src/sdl/resources.js";
 import { parseYaml } from "../../src/sdl/yaml.js";
 
+/** One port the `web` service exposes to the world. */
+export interface WebPort {
+  port: number;
+  as?: number;
+  accept?: readonly string[];
+}
+
+export interface WebSdlOptions {
+  image?: string;
+  /** Denomination of the group price (the chain accepts only uact). */
+  denom?: string;
+  cpuUnits?: number;
+  memory?: string;
+  storage?: string;
+  ports?: readonly WebPort[];
+}
+
+/**
+ * The devnet tests' SDL: one global `web` service in placement `akash`, priced at 1000. The tests
+ * differ only in what they vary here (image and denom to change the hash or provoke the chain,
+ * ports for ingress and forwarded ports, smaller resources for many deployments).
+ */
+export function webSdl({
+  image = "nginx:1.27",
+  denom = "uact",
+  cpuUnits = 0.5,
+  memory = "512Mi",
+  storage = "1Gi",
+  ports = [{ port: 80, as: 80 }],
+}: WebSdlOptions = {}): string {
+  const expose = ports.map(({ port, as, accept }) =>
+    [
+      `      - port: ${port}`,
+      ...(as === undefined ? [] : [`        as: ${as}`]),
+      ...(accept === undefined ? [] : ["        accept:", ...accept.map((host) => `          - ${host}`)]),
+      "        to:",
+      "          - global: true",
+    ].join("\n"),
+  );
+  return `version: "2.0"
+services:
+  web:
+    image: ${image}
+    expose:
+${expose.join("\n")}
+profiles:
+  compute:
+    web:
+      resources:
+        cpu: {units: ${cpuUnits}}
+        memory: {size: ${memory}}
+        storage: [{size: ${storage}}]
+  placement:
+    akash:
+      pricing:
+        web: {denom: ${denom}, amount: 1000}
+deployment:
+  web:
+    akash: {profile: web, count: 1}
+`;
+}
+
 /** Deployment material for an SDL, as the deployer would build it. */
 export interface DeploymentMaterial {
   /** `MsgCreateDeployment.groups`, as a chain-sdk partial. */
