@@ -23,9 +23,17 @@ function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const unitsOf = new WeakMap<Sdl, DeployedUnit[]>();
+const servicesOf = new WeakMap<Sdl, Array<{ service: Service; placements: string[] }>>();
+
 /** Every deployed unit, in Go's order: by service name, then by placement name. */
 export function deployedUnits(sdl: Sdl): DeployedUnit[] {
+  // Several rule families ask for the same SDL's units; the decoded SDL never changes, so the
+  // first answer serves them all (callers only read the list).
+  const known = unitsOf.get(sdl);
+  if (known) return known;
   const units: DeployedUnit[] = [];
+  unitsOf.set(sdl, units);
   for (const svcName of [...sdl.deployments.keys()].sort(byName)) {
     const service = sdl.services.get(svcName);
     if (!service) continue;
@@ -113,7 +121,10 @@ export function hasErrorAt(report: Reporter, pointer: string, ruleId?: string): 
  * here, so its manifest problems are reported in the same run as the broken reference.
  */
 export function manifestServices(sdl: Sdl): Array<{ service: Service; placements: string[] }> {
+  const known = servicesOf.get(sdl);
+  if (known) return known;
   const out: Array<{ service: Service; placements: string[] }> = [];
+  servicesOf.set(sdl, out);
   for (const name of [...sdl.deployments.keys()].sort(byName)) {
     const service = sdl.services.get(name);
     if (!service) continue;
