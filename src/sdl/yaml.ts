@@ -3,8 +3,11 @@
  * lands in, so the SDL engine keeps every scalar's source text and quoting beside its YAML 1.2
  * value: `version: 2.0` is the text "2.0" to Go but the number 2 to a JSON view.
  *
- * The `yaml` package's Document/CST gives exact offsets; this module turns it into a small,
- * immutable tree that the rules walk without touching the `yaml` API.
+ * Three readers build the same small tree that the rules walk, fastest first, each handing on what
+ * it cannot vouch for: the block-style reader (`yaml-block.ts`, the plain style of nearly every
+ * SDL), js-yaml with its node events (`yaml-fast.ts`), and the `yaml` package's Document/CST, which
+ * reads everything and gives the syntax errors their messages. The first two must agree exactly
+ * wherever both read a text (test/yaml-block.test.ts, test/lint-fuzz.test.ts).
  */
 import type { Document, Node as YamlNode } from "yaml";
 import { pointerSegment } from "./findings.js";
