@@ -4,7 +4,10 @@
 //
 //   lint-engine.cjs  src/lint/engine.ts and everything it imports (the SDL engine, js-yaml, the
 //                    schema validator), loaded by src/cli/lint.ts;
-//   yaml-vendor.cjs  the `yaml` package, the engine's slow parse path (src/sdl/yaml-vendor.ts).
+//   yaml-vendor.cjs  the `yaml` package, the engine's slow parse path (src/sdl/yaml-vendor.ts);
+//   chain-vendor.cjs src/chain/cosmos/vendor-entry.ts: chain-sdk, cosmjs and noble as the chain
+//                    commands use them (plan, deploy, status, close, deposit). The CLI bundle
+//                    imports it through the module scripts/build.mjs puts in vendor-entry's place.
 //
 // Each bundle is one function expression `(function (module, exports, require, __filename) {…})`,
 // so the loader compiles exactly the file's text and V8 accepts the cache made here from it. The
@@ -349,4 +352,91 @@ export async function buildCachedBundles(folder, root) {
     rmSync(samples, { recursive: true, force: true });
   }
   writeCache(engineFile, engine.script);
+}
+
+/** The BIP-39 test vector's mnemonic: the warm-up derives a key the way src/chain/cosmos/keys.ts does. */
+const WARM_UP_MNEMONIC = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+
+/**
+ * Writes `chain-vendor.cjs` and its cache into `folder` and returns the names it exports (the
+ * module that replaces vendor-entry.ts in the CLI bundle re-exports exactly these).
+ *
+ * The warm-up runs what a deploy runs before and between its network calls, offline: key
+ * derivation, both wallets, every message the deployer encodes, a signed transaction (through
+ * chain-sdk's stargate client, signing offline), a provider JWT, and the query client's set-up.
+ * What needs a chain (queries, simulate, broadcast) compiles on first use, as without a cache.
+ */
+export async function buildChainVendor(folder, root) {
+  const file = join(folder, "chain-vendor.cjs");
+  const vendor = writeAndEvaluate(file, await wrappedBundle(join(root, "src", "chain", "cosmos", "vendor-entry.ts")));
+  await warmUpChainVendor(vendor.exports);
+  writeCache(file, vendor.script);
+  return Object.keys(vendor.exports).filter((name) => name !== "__esModule");
+}
+
+async function warmUpChainVendor(v) {
+  const seed = await v.Bip39.mnemonicToSeed(new v.EnglishMnemonic(WARM_UP_MNEMONIC));
+  const { privkey } = v.Slip10.derivePath(v.Slip10Curve.Secp256k1, seed, v.stringToPath("m/44'/118'/0'/0/0"));
+  const direct = await v.DirectSecp256k1Wallet.fromKey(privkey, "akash");
+  const amino = await v.Secp256k1Wallet.fromKey(privkey, "akash");
+  const [{ address }] = await direct.getAccounts();
+
+  const resource = { val: new TextEncoder().encode("1000") };
+  const group = {
+    name: "dcloud",
+    requirements: { signedBy: { allOf: [], anyOf: [] }, attributes: [{ key: "region", value: "us-west" }] },
+    resources: [
+      {
+        resource: {
+          id: 1,
+          cpu: { units: resource, attributes: [] },
+          memory: { quantity: resource, attributes: [] },
+          storage: [{ name: "default", quantity: resource, attributes: [] }],
+          gpu: { units: { val: new TextEncoder().encode("0") }, attributes: [] },
+          endpoints: [{ kind: 0, sequenceNumber: 0 }],
+        },
+        count: 1,
+        price: { denom: "uact", amount: "1000.5" },
+      },
+    ],
+  };
+  const dseq = "12345";
+  const messages = [
+    [v.MsgCreateDeployment, { id: { owner: address, dseq }, groups: [group], hash: new Uint8Array(32), deposit: { amount: { denom: "uact", amount: "500000" }, sources: [v.Source.balance] } }],
+    [v.MsgUpdateDeployment, { id: { owner: address, dseq }, hash: new Uint8Array(32) }],
+    [v.MsgCloseDeployment, { id: { owner: address, dseq } }],
+    [v.MsgCreateLease, { bidId: { owner: address, dseq, gseq: 1, oseq: 1, provider: address, bseq: 0 } }],
+    [v.MsgAccountDeposit, { signer: address, id: { scope: v.Scope.deployment, xid: `${address}/${dseq}` }, deposit: { amount: { denom: "uact", amount: "1" }, sources: [v.Source.balance] } }],
+    [v.MsgMintACT, { owner: address, to: address, coinsToBurn: { denom: "uakt", amount: "1" } }],
+  ].map(([codec, value]) => ({ typeUrl: `/${codec.$type}`, value: codec.fromPartial(value) }));
+  const builtInTypes = [v.MsgCreateDeployment, v.MsgUpdateDeployment, v.MsgCloseDeployment, v.MsgCreateLease, v.MsgAccountDeposit, v.MsgMintACT].map((codec) =>
+    Object.assign(Object.create(codec), { typeUrl: `/${codec.$type}` }),
+  );
+  const offline = "http://127.0.0.1:9";
+  const txClient = v.createStargateClient({
+    baseUrl: offline,
+    signer: direct,
+    builtInTypes,
+    gasMultiplier: 1,
+    defaultGasPrice: "0.025uakt",
+    // Signing with explicit account data needs no chain.
+    createClient: (_endpoint, signer, options) => v.SigningStargateClient.offline(signer, options),
+  });
+  const fee = { amount: [{ denom: "uakt", amount: "5000" }], gas: "200000" };
+  for (const message of messages) {
+    const raw = await txClient.sign([message], fee, "akash-stack", { accountNumber: 1, sequence: 1, chainId: "warm-up" });
+    v.TxRaw.encode(v.TxRaw.fromPartial(raw)).finish();
+  }
+  await txClient.disconnect();
+
+  const now = Math.floor(Date.now() / 1000);
+  await new v.JwtTokenManager(amino).generateToken({
+    version: "v1",
+    iss: address,
+    iat: now,
+    nbf: now,
+    exp: now + 60,
+    leases: { access: "granular", permissions: [{ provider: address, access: "scoped", scope: ["send-manifest"] }] },
+  });
+  v.createChainNodeSDK({ query: { baseUrl: offline, transportOptions: { retry: { maxAttempts: 3, maxDelayMs: 2000 }, defaultTimeoutMs: 15_000 } } });
 }

@@ -12,10 +12,7 @@
  * - a sequence mismatch is re-signed with a fresh sequence after a short wait.
  */
 import { createHash } from "node:crypto";
-import { createChainNodeSDK, createStargateClient } from "@akashnetwork/chain-sdk";
-import { TxRaw } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
 import type { EncodeObject } from "@cosmjs/proto-signing";
-import { connectComet } from "@cosmjs/tendermint-rpc";
 import { ChainTxError, ChainUnavailableError, TxTimeoutError, type TxFailureKind } from "../errors.js";
 import type { Network } from "../networks.js";
 import { errorText, isConnectionError, sleep, withRetry, type RetryPolicy } from "../retry.js";
@@ -40,6 +37,7 @@ import type { Mnemonic } from "../wallet.js";
 import { bidFromProto, coin, deploymentFromProto, leaseFromProto, longToNumber, orderFromProto } from "./convert.js";
 import { deriveKeys, type AkashKeys } from "./keys.js";
 import { describeMsg, MESSAGE_TYPES, toEncodeObject } from "./messages.js";
+import { connectComet, createChainNodeSDK, createStargateClient, TxRaw } from "./vendor-entry.js";
 
 type NodeSdk = ReturnType<typeof createChainNodeSDK>;
 

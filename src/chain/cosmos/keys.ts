@@ -4,11 +4,11 @@
  * signs an ADR-36 amino document, which `DirectSecp256k1HdWallet` cannot do; pitfall 14).
  * Deriving once keeps startup fast; the seed and private key stay in this closure.
  */
-import { Secp256k1Wallet, type OfflineAminoSigner } from "@cosmjs/amino";
-import { Bip39, EnglishMnemonic, Slip10, Slip10Curve, stringToPath } from "@cosmjs/crypto";
-import { DirectSecp256k1Wallet, type OfflineDirectSigner } from "@cosmjs/proto-signing";
+import type { OfflineAminoSigner } from "@cosmjs/amino";
+import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { WalletError } from "../errors.js";
 import type { Mnemonic } from "../wallet.js";
+import { Bip39, DirectSecp256k1Wallet, EnglishMnemonic, Secp256k1Wallet, Slip10, Slip10Curve, stringToPath } from "./vendor-entry.js";
 
 export const AKASH_PREFIX = "akash";
 const HD_PATH = "m/44'/118'/0'/0/0";
