@@ -291,6 +291,10 @@ deployment:
 
 /** Bundles `entry` as CommonJS wrapped in the loader's function expression. */
 async function wrappedBundle(entry, options = {}) {
+  return (await wrappedBundleWithMetafile(entry, options)).source;
+}
+
+async function wrappedBundleWithMetafile(entry, options = {}) {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -303,7 +307,7 @@ async function wrappedBundle(entry, options = {}) {
     logLevel: "warning",
     ...options,
   });
-  return `(function (module, exports, require, __filename) {${result.outputFiles[0].text}\n})`;
+  return { source: `(function (module, exports, require, __filename) {${result.outputFiles[0].text}\n})`, metafile: result.metafile };
 }
 
 /** Writes `source` to `file`, evaluates it as the loader does, and returns the script and its exports. */
@@ -368,10 +372,35 @@ const WARM_UP_MNEMONIC = "abandon abandon abandon abandon abandon abandon abando
  */
 export async function buildChainVendor(folder, root) {
   const file = join(folder, "chain-vendor.cjs");
-  const vendor = writeAndEvaluate(file, await wrappedBundle(join(root, "src", "chain", "cosmos", "vendor-entry.ts")));
+  const { source, metafile } = await wrappedBundleWithMetafile(join(root, "src", "chain", "cosmos", "vendor-entry.ts"), {
+    metafile: true,
+    plugins: [oneNobleCurves()],
+  });
+  const curves = Object.keys(metafile.inputs).filter((path) => /@noble\/curves\/(esm\/)?secp256k1\.js$/.test(path));
+  if (curves.length !== 1) throw new Error(`chain-vendor.cjs must hold one copy of noble's secp256k1 (the one cosmjs signs with), not ${curves.length}: ${curves.join(", ")}`);
+  const vendor = writeAndEvaluate(file, source);
   await warmUpChainVendor(vendor.exports);
   writeCache(file, vendor.script);
   return Object.keys(vendor.exports).filter((name) => name !== "__esModule");
+}
+
+/**
+ * cosmjs `require`s @noble/curves, so it gets the package's CommonJS build; an `import` of it (our
+ * vendor-entry.ts) would get the ES build, a second copy with its own precomputed tables. Both are
+ * resolved the `require` way here, so src/chain/cosmos/keys.ts tunes the copy cosmjs signs with.
+ */
+function oneNobleCurves() {
+  const skip = Symbol("resolving");
+  return {
+    name: "one-noble-curves",
+    setup(build) {
+      build.onResolve({ filter: /^@noble\/curves(\/|$)/ }, async (args) => {
+        if (args.kind !== "import-statement" || args.pluginData?.[skip]) return undefined;
+        const resolved = await build.resolve(args.path, { kind: "require-call", importer: args.importer, resolveDir: args.resolveDir, pluginData: { [skip]: true } });
+        return resolved.errors.length > 0 ? undefined : { path: resolved.path, sideEffects: resolved.sideEffects };
+      });
+    },
+  };
 }
 
 async function warmUpChainVendor(v) {

@@ -22,3 +22,5 @@ export { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
 // Not used by the chain client itself: the build's warm-up signs offline with it.
 export { SigningStargateClient } from "@cosmjs/stargate";
 export { connectComet } from "@cosmjs/tendermint-rpc";
+// The curve cosmjs signs with (the build makes sure the bundle holds one copy): keys.ts tunes it.
+export { secp256k1 } from "@noble/curves/secp256k1";
