@@ -6,7 +6,6 @@
  * Both steps work on what this run already knows (the synthesized stack and the endpoints the
  * providers reported), so they never reload the stack file or shell out to the CLI.
  */
-import { parse as parseYaml } from "yaml";
 import { formatPlan } from "../cli/dns.js";
 import { applyDomain, type WaitOptions } from "../dns/apply.js";
 import type { ZonePlan } from "../dns/merge.js";
@@ -15,6 +14,7 @@ import { NamecheapProvider } from "../dns/namecheap/provider.js";
 import { describeAnswer } from "../dns/propagation.js";
 import { DnsError, type DesiredRecord } from "../dns/provider.js";
 import { desiredFromStack, leasedIpResolver, type DeployState as DnsDeployState, type Parsed } from "../dns/records.js";
+import { plainData } from "../sdl/yaml.js";
 import type { SynthResult } from "../stack/synth.js";
 import { buildReport, type VerifyReport } from "../verify/report.js";
 import { verifyStack } from "../verify/stack.js";
@@ -49,12 +49,7 @@ function dnsStateOf(file: string, endpoints: Record<string, ServiceEndpoints>): 
 
 /** IP endpoint names declared in the SDL (`endpoints: {name: {kind: ip}}`). */
 function ipEndpointNames(sdl: string): string[] {
-  let doc: unknown;
-  try {
-    doc = parseYaml(sdl);
-  } catch {
-    return [];
-  }
+  const doc = plainData(sdl);
   const endpoints = isObject(doc) && isObject(doc.endpoints) ? doc.endpoints : {};
   return Object.entries(endpoints)
     .filter(([, body]) => isObject(body) && body.kind === "ip")

@@ -419,6 +419,17 @@ export function isNull(node: YNode | undefined): boolean {
   return node === undefined || (node.kind === "scalar" && node.tag === "null");
 }
 
+/**
+ * A document as plain data (YAML 1.2 core values, as `yaml`'s `parse` gives), read with this
+ * module's parser; undefined when it has no readable document. For code outside the linter that
+ * only needs a few values of an SDL: the fast paths cost a few milliseconds where the `yaml`
+ * package's first parse in a process costs tens.
+ */
+export function plainData(text: string): unknown {
+  const parsed = parseYaml(text);
+  return parsed.root ? (parsed.plain ?? toPlain(parsed.root)) : undefined;
+}
+
 /** Converts a node to plain JSON-like data (for JSON-schema validation and manifests). */
 export function toPlain(node: YNode | undefined): unknown {
   if (!node) return undefined;
