@@ -8,6 +8,11 @@
  *   funds (mint ACT if short) → create-deployment → wait-bids → select-bids → create-lease
  *   → send-manifest → wait-ready → dns → verify → (replace only) close the old deployment
  *
+ * A failed `dns` or `verify` step fails the run (exit 1 for CI) but undoes nothing: the services
+ * are ready and their leases keep running, and the replaced deployment of a replacement is kept
+ * (the names may still point at it). The same command runs both steps again, and with nothing else
+ * to change that is all it does.
+ *
  * Crash safety: the dseq is written before the create is broadcast, each transaction's hash as
  * soon as it is signed, the chosen bids before the lease; so a run killed anywhere (SIGKILL
  * included) is finished by running the same command, which finds the transaction by hash or the
@@ -63,6 +68,7 @@ export interface DeployDeps {
 }
 
 export interface DeploySummary {
+  /** "failed" also when the services are ready but the dns or verify step failed (`failedSteps`). */
   status: "done" | "failed";
   action: ChangeDecision["action"] | undefined;
   network: string;
@@ -73,6 +79,8 @@ export interface DeploySummary {
   endpoints: Record<string, ServiceEndpoints>;
   txs: Array<{ hash: string; what: string; height?: number }>;
   error?: string;
+  /** Steps after wait-ready that failed while the deployment itself is running ("dns", "verify"). */
+  failedSteps?: Array<"dns" | "verify">;
 }
 
 /** A deploy stopped on purpose, with a message that says what happened and what to do. */
@@ -159,8 +167,10 @@ class DeployRun {
       await this.ensureManifest();
       await this.waitReady();
       await this.recordVerifySection();
-      await this.dnsStep();
-      await this.verifyStep();
+      const dns = await this.dnsStep();
+      const verify = await this.verifyStep();
+      const failedSteps = (["dns", "verify"] as const).filter((_, i) => [dns, verify][i]!.status === "failed");
+      if (failedSteps.length > 0) return await this.failedAfterReady(failedSteps, { dns, verify });
       await this.closePrevious();
       return this.summary("done");
     } catch (err) {
@@ -702,7 +712,7 @@ class DeployRun {
     await this.save();
   }
 
-  private async dnsStep(): Promise<void> {
+  private async dnsStep(): Promise<StepResult> {
     const record = this.state.current!;
     const env = this.deps.env ?? {};
     if (this.desired.synth.dns.length > 0 && NAMECHEAP_CREDENTIALS.every((name) => env[name]?.trim())) {
@@ -719,17 +729,16 @@ class DeployRun {
       ...(this.options.dnsWait !== undefined ? { wait: this.options.dnsWait } : {}),
       info: (line) => this.report.info(line),
     });
-    this.finishStep("dns", result);
+    return this.finishStep("dns", result);
   }
 
-  private async verifyStep(): Promise<void> {
+  private async verifyStep(): Promise<StepResult> {
     const record = this.state.current!;
     if (this.deps.network.name === "local") {
-      this.finishStep("verify", {
+      return this.finishStep("verify", {
         status: "skipped",
         message: `the local devnet runs no containers (providers only report them ready), so there is nothing to probe; on a real network deploy runs \`akash-stack verify ${this.state.stack} --network NETWORK\``,
       });
-      return;
     }
     this.report.step("verify", "started", "checking the deployed services (registry, gateway, TLS, DNS)", { dseq: record.dseq });
     let result: StepResult;
@@ -739,16 +748,35 @@ class DeployRun {
       // Verification never undoes a deployment: the failure is reported and the deploy goes on.
       result = { status: "failed", message: `${err instanceof Error ? err.message : String(err)}; the deployment is kept: run \`akash-stack verify ${this.state.stack} --network ${this.state.network}\` to check again` };
     }
-    this.finishStep("verify", result);
+    return this.finishStep("verify", result);
   }
 
-  private finishStep(step: "dns" | "verify", result: StepResult): void {
+  private finishStep(step: "dns" | "verify", result: StepResult): StepResult {
     const dseq = this.state.current?.dseq;
     recordStep(this.state, step, result.status, dseq, result.status === "done" ? undefined : result.message);
     for (const w of result.warnings ?? []) this.report.warn(w);
     this.report.step(step, result.status, result.message, { dseq, ...result.fields });
-    // The services are ready and stay deployed; the step's failure is the user's to act on.
-    if (result.status === "failed") this.report.warn(`the ${step} step failed; the deployment is running and kept`);
+    return result;
+  }
+
+  /**
+   * The services are ready but a step after them failed: the run fails (CI must notice) while the
+   * deployment keeps running. A replaced deployment is not closed yet, since the names may still
+   * point at it; the next run closes it once both steps pass.
+   */
+  private async failedAfterReady(steps: ReadonlyArray<"dns" | "verify">, results: Record<"dns" | "verify", StepResult>): Promise<DeploySummary> {
+    const record = this.state.current!;
+    const previous = this.state.previous;
+    const rerun = `akash-stack deploy ${this.state.stack} --network ${this.state.network}`;
+    const message =
+      steps.map((step) => `the ${step} step failed: ${results[step].message}`).join("\n") +
+      `\nDeployment ${record.dseq} is ready and its lease${record.leases.length === 1 ? " keeps" : "s keep"} running (and paying); nothing was closed` +
+      (previous ? `, and the replaced deployment ${previous.dseq} is kept until the ${steps.join(" and ")} step${steps.length === 1 ? " passes" : "s pass"}` : "") +
+      `. Fix the problem, then run \`${rerun}\` again: with nothing else to change it only repeats the dns and verify steps` +
+      (previous ? ` and then closes deployment ${previous.dseq}` : "") +
+      ".";
+    await this.save();
+    return { ...this.summary("failed", message), failedSteps: [...steps] };
   }
 
   private crashPoint(point: (typeof CRASH_POINTS)[number]): void {
