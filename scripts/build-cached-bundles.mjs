@@ -366,8 +366,8 @@ const WARM_UP_MNEMONIC = "abandon abandon abandon abandon abandon abandon abando
  * module that replaces vendor-entry.ts in the CLI bundle re-exports exactly these).
  *
  * The warm-up runs what a deploy runs before and between its network calls, offline: key
- * derivation, both wallets, every message the deployer encodes, a signed transaction (through
- * chain-sdk's stargate client, signing offline), a provider JWT, and the query client's set-up.
+ * derivation, both wallets, every message the deployer encodes, a signed transaction (cosmjs'
+ * signing client, offline), a provider JWT, and the query client's set-up.
  * What needs a chain (queries, simulate, broadcast) compiles on first use, as without a cache.
  */
 export async function buildChainVendor(folder, root) {
@@ -441,22 +441,15 @@ async function warmUpChainVendor(v) {
   const builtInTypes = [v.MsgCreateDeployment, v.MsgUpdateDeployment, v.MsgCloseDeployment, v.MsgCreateLease, v.MsgAccountDeposit, v.MsgMintACT].map((codec) =>
     Object.assign(Object.create(codec), { typeUrl: `/${codec.$type}` }),
   );
-  const offline = "http://127.0.0.1:9";
-  const txClient = v.createStargateClient({
-    baseUrl: offline,
-    signer: direct,
-    builtInTypes,
-    gasMultiplier: 1,
-    defaultGasPrice: "0.025uakt",
-    // Signing with explicit account data needs no chain.
-    createClient: (_endpoint, signer, options) => v.SigningStargateClient.offline(signer, options),
-  });
+  // Signing with explicit account data needs no chain: the same cosmjs code signs at run time.
+  const registry = new v.Registry(builtInTypes.map((type) => [type.typeUrl, type]));
+  const signing = await v.SigningStargateClient.offline(direct, { registry });
   const fee = { amount: [{ denom: "uakt", amount: "5000" }], gas: "200000" };
   for (const message of messages) {
-    const raw = await txClient.sign([message], fee, "akash-stack", { accountNumber: 1, sequence: 1, chainId: "warm-up" });
+    const raw = await signing.sign(address, [message], fee, "akash-stack", { accountNumber: 1, sequence: 1, chainId: "warm-up" });
     v.TxRaw.encode(v.TxRaw.fromPartial(raw)).finish();
   }
-  await txClient.disconnect();
+  signing.disconnect();
 
   const now = Math.floor(Date.now() / 1000);
   await new v.JwtTokenManager(amino).generateToken({
@@ -467,5 +460,5 @@ async function warmUpChainVendor(v) {
     exp: now + 60,
     leases: { access: "granular", permissions: [{ provider: address, access: "scoped", scope: ["send-manifest"] }] },
   });
-  v.createChainNodeSDK({ query: { baseUrl: offline, transportOptions: { retry: { maxAttempts: 3, maxDelayMs: 2000 }, defaultTimeoutMs: 15_000 } } });
+  v.createChainNodeSDK({ query: { baseUrl: "http://127.0.0.1:9", transportOptions: { retry: { maxAttempts: 3, maxDelayMs: 2000 }, defaultTimeoutMs: 15_000 } } });
 }

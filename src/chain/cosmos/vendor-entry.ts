@@ -11,16 +11,15 @@
  * Import chain libraries' values from here, not from the packages, in code the chain commands run
  * (types can come from anywhere). The devnet is not such code: it keeps its own imports.
  */
-export { createChainNodeSDK, createStargateClient, JwtTokenManager } from "@akashnetwork/chain-sdk";
+export { createChainNodeSDK, JwtTokenManager } from "@akashnetwork/chain-sdk";
 export { TxRaw } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
 export { MsgCreateDeployment, MsgUpdateDeployment, MsgCloseDeployment, GroupSpec } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 export { MsgCreateLease } from "@akashnetwork/chain-sdk/private-types/akash.v1beta5";
 export { MsgAccountDeposit, MsgMintACT, Scope, Source } from "@akashnetwork/chain-sdk/private-types/akash.v1";
 export { Secp256k1Wallet } from "@cosmjs/amino";
 export { Bip39, EnglishMnemonic, Slip10, Slip10Curve, stringToPath } from "@cosmjs/crypto";
-export { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
-// Not used by the chain client itself: the build's warm-up signs offline with it.
+export { DirectSecp256k1Wallet, Registry } from "@cosmjs/proto-signing";
 export { SigningStargateClient } from "@cosmjs/stargate";
-export { connectComet } from "@cosmjs/tendermint-rpc";
+export { Comet38Client, Tendermint34Client, Tendermint37Client } from "@cosmjs/tendermint-rpc";
 // The curve cosmjs signs with (the build makes sure the bundle holds one copy): keys.ts tunes it.
 export { secp256k1 } from "@noble/curves/secp256k1";
