@@ -408,6 +408,8 @@ class DeployRun {
     this.report.step("wait-bids", "started", `waiting for bids on ${needs.map((n) => n.name).join(", ")} (up to ${Math.round(this.options.bidTimeoutMs / 1000)} s)`, {
       dseq: record.dseq,
     });
+    // Bids take a few blocks: time enough for what the first provider connection would cost later.
+    this.deps.providers.prepare();
     const started = Date.now();
     let lastNote = 0;
     let selection: Awaited<ReturnType<typeof selectBids>> | undefined;
@@ -565,7 +567,7 @@ class DeployRun {
         pending.map(async (lease) => {
           const client = await this.deps.providers.client(lease.provider);
           lease.hostUri = client.hostUri;
-          await client.sendManifest(record.dseq, this.manifest.json, this.options.manifestDeadlineMs);
+          await client.sendManifest(record.dseq, this.manifest.json, this.options.manifestDeadlineMs, { nextBlock: (signal) => this.nextBlock(signal) });
           lease.manifestHash = record.hash;
           await this.save();
         }),
@@ -777,6 +779,18 @@ class DeployRun {
       ".";
     await this.save();
     return { ...this.summary("failed", message), failedSteps: [...steps] };
+  }
+
+  /**
+   * Resolves once the chain has a block after the latest one now, polling its height; stops
+   * polling when `signal` aborts. Providers act on blocks, so that is when asking again is worth it.
+   */
+  private async nextBlock(signal: AbortSignal): Promise<void> {
+    const start = await this.chain.latestHeight();
+    for (;;) {
+      await sleep(this.options.pollMs, signal);
+      if ((await this.chain.latestHeight()) > start) return;
+    }
   }
 
   private crashPoint(point: (typeof CRASH_POINTS)[number]): void {
