@@ -167,10 +167,9 @@ class DeployRun {
       await this.ensureManifest();
       await this.waitReady();
       await this.recordVerifySection();
-      const dns = await this.dnsStep();
-      const verify = await this.verifyStep();
-      const failedSteps = (["dns", "verify"] as const).filter((_, i) => [dns, verify][i]!.status === "failed");
-      if (failedSteps.length > 0) return await this.failedAfterReady(failedSteps, { dns, verify });
+      const afterReady = { dns: await this.dnsStep(), verify: await this.verifyStep() };
+      const failedSteps = (["dns", "verify"] as const).filter((step) => afterReady[step].status === "failed");
+      if (failedSteps.length > 0) return await this.failedAfterReady(failedSteps, afterReady);
       await this.closePrevious();
       return this.summary("done");
     } catch (err) {
@@ -233,9 +232,9 @@ class DeployRun {
   // ---------------------------------------------------------------------------------------------
 
   private async createDeployment(): Promise<void> {
-    const deposit = this.options.deposit ?? (await this.defaultDeposit());
+    const [deposit, balances] = await Promise.all([this.options.deposit ?? this.defaultDeposit(), this.chain.balances(this.owner)]);
     this.report.step("create-deployment", "started", `creating the deployment (deposit ${microToWhole(BigInt(deposit.amount))} ${unitName(deposit.denom)})`);
-    await this.ensureFunds(deposit);
+    await this.ensureFunds(deposit, balances);
     const dseq = await this.chooseDseq();
     const record: DeploymentRecord = {
       dseq,
@@ -255,9 +254,8 @@ class DeployRun {
     const msg: ChainMsg = { type: "create-deployment", dseq, groups: this.desired.groups, hash: this.manifest.hash, deposit };
     try {
       await this.send([msg], `create deployment ${dseq}`, dseq, {
-        onSigned: async (hash) => {
+        onSigned: (hash) => {
           record.createTx = hash;
-          await this.save();
         },
         onBroadcast: () => this.crashPoint("create-broadcast"),
       });
@@ -285,9 +283,8 @@ class DeployRun {
       dseq: record.dseq,
     });
     await this.send([{ type: "update-deployment", dseq: record.dseq, hash: this.manifest.hash }], `update deployment ${record.dseq}`, record.dseq, {
-      onSigned: async (hash) => {
+      onSigned: (hash) => {
         record.updateTx = hash;
-        await this.save();
       },
     });
     // Providers learn the new hash from the committed update; the manifest follows only now (pitfall 13).
@@ -317,9 +314,8 @@ class DeployRun {
     throw new DeployError("could not find a free deployment sequence number; try again in a few seconds");
   }
 
-  /** Enough ACT for the deposit (minting it, after confirmation) and AKT for gas. */
-  private async ensureFunds(deposit: Coin): Promise<void> {
-    const balances = await this.chain.balances(this.owner);
+  /** Enough ACT for the deposit (minting it, after confirmation) and AKT for gas; `balances` as just read. */
+  private async ensureFunds(deposit: Coin, balances: Coin[]): Promise<void> {
     const gasDenom = this.chain.gasPrice.denom;
     const gasBalance = balanceOf(balances, gasDenom);
     const gasNeeded = gasAllowanceUakt(4, this.chain.gasPrice.price);
@@ -470,9 +466,8 @@ class DeployRun {
         `lease deployment ${record.dseq}`,
         record.dseq,
         {
-          onSigned: async (hash) => {
+          onSigned: (hash) => {
             record.leaseTx = hash;
-            await this.save();
           },
         },
       );
@@ -685,13 +680,17 @@ class DeployRun {
   // Plumbing
   // ---------------------------------------------------------------------------------------------
 
-  private async send(msgs: ChainMsg[], what: string, dseq: string | undefined, hooks: { onSigned?(hash: string): Promise<void>; onBroadcast?(): void } = {}): Promise<TxResult> {
+  /**
+   * Signs and broadcasts, saving the state with the transaction's hash before it is sent
+   * (`onSigned` records what else the caller keeps with it, and that save includes it).
+   */
+  private async send(msgs: ChainMsg[], what: string, dseq: string | undefined, hooks: { onSigned?(hash: string): void; onBroadcast?(): void } = {}): Promise<TxResult> {
     const signed: string[] = [];
     const result = await this.chain.signAndBroadcast(msgs, {
       onSigned: async (hash) => {
         signed.push(hash);
         recordTx(this.state, { hash, what, ...(dseq ? { dseq } : {}) });
-        await hooks.onSigned?.(hash);
+        hooks.onSigned?.(hash);
         await this.save();
       },
       onBroadcast: () => hooks.onBroadcast?.(),
@@ -774,7 +773,7 @@ class DeployRun {
       steps.map((step) => `the ${step} step failed: ${results[step].message}`).join("\n") +
       `\nDeployment ${record.dseq} is ready and its lease${record.leases.length === 1 ? " keeps" : "s keep"} running (and paying); nothing was closed` +
       (previous ? `, and the replaced deployment ${previous.dseq} is kept until the ${steps.join(" and ")} step${steps.length === 1 ? " passes" : "s pass"}` : "") +
-      `. Fix the problem, then run \`${rerun}\` again: with nothing else to change it only repeats the dns and verify steps` +
+      `. Fix the problem, then run the same deploy again (\`${rerun}\` with the same flags): with nothing else to change it only repeats the dns and verify steps` +
       (previous ? ` and then closes deployment ${previous.dseq}` : "") +
       ".";
     await this.save();

@@ -92,6 +92,7 @@ export class CosmosChainClient implements ChainClient {
   /** The node's CometBFT client (cosmjs' type; `CometClient` above is the part this file calls). */
   private comet: Promise<CosmjsCometClient> | undefined;
   private signing: Promise<SigningStargateClient> | undefined;
+  private depositParamsRead: Promise<DepositParams> | undefined;
   private readonly gasMargin: number;
   private readonly log: (message: string) => void;
   private readonly rpcRetry: RetryPolicy;
@@ -240,9 +241,18 @@ export class CosmosChainClient implements ChainClient {
     return response.balances.map(coin);
   }
 
-  async depositParams(): Promise<DepositParams> {
-    const response = await this.query("read deployment params", () => this.sdk.akash.deployment.v1beta4.getParams({}));
-    return { minDeposits: (response.params?.minDeposits ?? []).map(coin) };
+  /** Read once per client: the minimum deposits change only by governance. */
+  depositParams(): Promise<DepositParams> {
+    if (!this.depositParamsRead) {
+      const read = this.query("read deployment params", () => this.sdk.akash.deployment.v1beta4.getParams({})).then((response) => ({
+        minDeposits: (response.params?.minDeposits ?? []).map(coin),
+      }));
+      read.catch(() => {
+        if (this.depositParamsRead === read) this.depositParamsRead = undefined;
+      });
+      this.depositParamsRead = read;
+    }
+    return this.depositParamsRead;
   }
 
   async mintParams(): Promise<MintParams> {
