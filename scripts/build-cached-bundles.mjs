@@ -4,7 +4,8 @@
 //
 //   lint-engine.cjs  src/lint/engine.ts and everything it imports (the SDL engine, js-yaml, the
 //                    schema validator), loaded by src/cli/lint.ts;
-//   yaml-vendor.cjs  the `yaml` package, the engine's slow parse path (src/sdl/yaml-vendor.ts);
+//   yaml-vendor.cjs  the `yaml` package: the engine's slow parse path, synthesis and filling secrets
+//                    (src/sdl/yaml-vendor.ts);
 //   chain-vendor.cjs src/chain/cosmos/vendor-entry.ts: chain-sdk, cosmjs and noble as the chain
 //                    commands use them (plan, deploy, status, close, deposit). The CLI bundle
 //                    imports it through the module scripts/build.mjs puts in vendor-entry's place.
@@ -334,6 +335,16 @@ export async function buildCachedBundles(folder, root) {
   for (const text of YAML_WARM_UP) {
     for (const doc of yaml.exports.parseAllDocuments(text, YAML_PARSE_OPTIONS)) yaml.exports.visit(doc, () => undefined);
   }
+  // What synthesis (src/stack/synth.ts emitYaml) and filling secrets (src/stack/secrets.ts) do.
+  const sdl = yaml.exports.parse(ENGINE_WARM_UP["valid-2.0.yaml"]);
+  const synthesized = new yaml.exports.Document(sdl);
+  const version = synthesized.get("version", true);
+  if (yaml.exports.isScalar(version)) version.type = "QUOTE_DOUBLE";
+  synthesized.commentBefore = " warm-up";
+  const text = synthesized.toString({ lineWidth: 0 });
+  const filled = yaml.exports.parseDocument(text);
+  yaml.exports.visit(filled, { Scalar: (_key, node) => void (typeof node.value === "string" && (node.value = `${node.value}: "quoted" #`)) });
+  filled.toString({ lineWidth: 0 });
   writeCache(yamlFile, yaml.script);
 
   // The engine reads `import.meta.url` (to find yaml-vendor.cjs); in CommonJS it is this file's URL.

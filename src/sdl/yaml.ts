@@ -10,7 +10,7 @@ import type { Document, Node as YamlNode } from "yaml";
 import { pointerSegment } from "./findings.js";
 import { blockParse } from "./yaml-block.js";
 import { fastParse } from "./yaml-fast.js";
-import { loadYamlLibrary, type YamlLibrary } from "./yaml-vendor.js";
+import { yamlLibrary, type YamlLibrary } from "./yaml-vendor.js";
 
 export interface Position {
   /** 1-based line. */
@@ -190,8 +190,6 @@ function expandedSize(node: YNode, sizes: Map<YNode, number>): number {
 
 type ParsedDocument = Document.Parsed;
 
-let yamlLibrary: YamlLibrary | undefined;
-
 /**
  * The `yaml` package, loaded on first use. It is the slow, fully positioned path for the few files
  * js-yaml cannot vouch for (syntax errors, tags, unusual aliases); keeping it out of the CLI bundle
@@ -199,7 +197,7 @@ let yamlLibrary: YamlLibrary | undefined;
  * first use cheap in the built CLI (one pre-compiled file instead of the package's ~70).
  */
 function yamlLib(): YamlLibrary {
-  return (yamlLibrary ??= loadYamlLibrary());
+  return yamlLibrary();
 }
 
 function parseDocuments(text: string): ParsedDocument[] {

@@ -10,8 +10,9 @@ import { generateKeyPair, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { parseDocument, visit, type Document, type Scalar } from "yaml";
+import type { Document, Scalar } from "yaml";
 import { parseYaml, type YNode, type YScalar } from "../sdl/yaml.js";
+import { yamlLibrary } from "../sdl/yaml-vendor.js";
 import { loadGeneratedSecrets, saveGeneratedSecrets, SECRETS_FILE_NAME } from "./secret-store.js";
 
 /** How a generated secret is made on first deploy. */
@@ -161,7 +162,7 @@ export async function resolveSecrets(sdlText: string, options: ResolveSecretsOpt
  */
 export function secretNamesIn(sdlText: string): string[] {
   const parsed = parseYaml(sdlText);
-  const scalars = parsed.root && !hasSyntaxProblems(parsed.problems) ? scalarsOf(parsed.root).map((s) => s.value) : stringScalars(parseDocument(sdlText)).map((s) => s.value);
+  const scalars = parsed.root && !hasSyntaxProblems(parsed.problems) ? scalarsOf(parsed.root).map((s) => s.value) : stringScalars(yamlLibrary().parseDocument(sdlText)).map((s) => s.value);
   return [...new Set(scalars.flatMap((value) => (typeof value === "string" ? placeholderNames(value) : [])))];
 }
 
@@ -181,7 +182,7 @@ export function fillPlaceholders(sdlText: string, values: ReadonlyMap<string, st
   const fill = (text: string) => text.replace(PLACEHOLDER, (whole, name: string) => values.get(name) ?? whole);
   const inPlace = fillInPlace(sdlText, fill);
   if (inPlace !== undefined) return { text: inPlace, route: "in-place" };
-  const doc = parseDocument(sdlText);
+  const doc = yamlLibrary().parseDocument(sdlText);
   for (const node of stringScalars(doc)) node.value = fill(node.value);
   return { text: doc.toString({ lineWidth: 0 }), route: "document" };
 }
@@ -268,7 +269,7 @@ export function stackHome(env: Readonly<Record<string, string | undefined>> = pr
 
 function stringScalars(doc: Document): Array<Scalar<string>> {
   const found: Array<Scalar<string>> = [];
-  visit(doc, {
+  yamlLibrary().visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value === "string") found.push(node as Scalar<string>);
     },
