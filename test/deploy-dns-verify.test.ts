@@ -121,7 +121,7 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy runs dns and verify after wait-ready 
     expect(summary).toMatchObject({ status: "failed", action: "nothing", failedSteps: ["dns"], txs: [] });
     expect(summary.dseq).toBe(before);
     expect(summary.error).toContain(`Deployment ${summary.dseq} is ready and its lease keeps running`);
-    expect(summary.error).toContain("run `akash-stack deploy registry --network local` again");
+    expect(summary.error).toContain("run the same deploy again (`akash-stack deploy registry --network local` with the same flags)");
     expect(failed.stderr).toContain("akash-stack deploy: the dns step failed:");
     // Nothing was closed: the deployment and its lease are active on chain.
     expect((await net.chain.deployment(summary.owner, summary.dseq))?.state).toBe("active");

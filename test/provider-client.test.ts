@@ -75,7 +75,10 @@ function serialOf(pem: string): string {
   return BigInt(`0x${new X509Certificate(pem).serialNumber}`).toString(10);
 }
 
-function client(onChain: OnChainCertificate[] | ((serial: string) => OnChainCertificate[]), extra: { requestTimeoutMs?: number } = {}): ProviderClient {
+function client(
+  onChain: OnChainCertificate[] | ((serial: string) => OnChainCertificate[]),
+  extra: { requestTimeoutMs?: number; initialRetryDelayMs?: number; maxRetryDelayMs?: number } = {},
+): ProviderClient {
   return new ProviderClient({
     provider: providerAddress,
     hostUri: `https://127.0.0.1:${port}`,
