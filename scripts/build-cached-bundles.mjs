@@ -4,7 +4,11 @@
 //
 //   lint-engine.cjs  src/lint/engine.ts and everything it imports (the SDL engine, js-yaml, the
 //                    schema validator), loaded by src/cli/lint.ts;
-//   yaml-vendor.cjs  the `yaml` package, the engine's slow parse path (src/sdl/yaml-vendor.ts).
+//   yaml-vendor.cjs  the `yaml` package: the engine's slow parse path, synthesis and filling secrets
+//                    (src/sdl/yaml-vendor.ts);
+//   chain-vendor.cjs src/chain/cosmos/vendor-entry.ts: chain-sdk, cosmjs and noble as the chain
+//                    commands use them (plan, deploy, status, close, deposit). The CLI bundle
+//                    imports it through the module scripts/build.mjs puts in vendor-entry's place.
 //
 // Each bundle is one function expression `(function (module, exports, require, __filename) {…})`,
 // so the loader compiles exactly the file's text and V8 accepts the cache made here from it. The
@@ -288,6 +292,10 @@ deployment:
 
 /** Bundles `entry` as CommonJS wrapped in the loader's function expression. */
 async function wrappedBundle(entry, options = {}) {
+  return (await wrappedBundleWithMetafile(entry, options)).source;
+}
+
+async function wrappedBundleWithMetafile(entry, options = {}) {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -300,7 +308,7 @@ async function wrappedBundle(entry, options = {}) {
     logLevel: "warning",
     ...options,
   });
-  return `(function (module, exports, require, __filename) {${result.outputFiles[0].text}\n})`;
+  return { source: `(function (module, exports, require, __filename) {${result.outputFiles[0].text}\n})`, metafile: result.metafile };
 }
 
 /** Writes `source` to `file`, evaluates it as the loader does, and returns the script and its exports. */
@@ -327,6 +335,16 @@ export async function buildCachedBundles(folder, root) {
   for (const text of YAML_WARM_UP) {
     for (const doc of yaml.exports.parseAllDocuments(text, YAML_PARSE_OPTIONS)) yaml.exports.visit(doc, () => undefined);
   }
+  // What synthesis (src/stack/synth.ts emitYaml) and filling secrets (src/stack/secrets.ts) do.
+  const sdl = yaml.exports.parse(ENGINE_WARM_UP["valid-2.0.yaml"]);
+  const synthesized = new yaml.exports.Document(sdl);
+  const version = synthesized.get("version", true);
+  if (yaml.exports.isScalar(version)) version.type = "QUOTE_DOUBLE";
+  synthesized.commentBefore = " warm-up";
+  const text = synthesized.toString({ lineWidth: 0 });
+  const filled = yaml.exports.parseDocument(text);
+  yaml.exports.visit(filled, { Scalar: (_key, node) => void (typeof node.value === "string" && (node.value = `${node.value}: "quoted" #`)) });
+  filled.toString({ lineWidth: 0 });
   writeCache(yamlFile, yaml.script);
 
   // The engine reads `import.meta.url` (to find yaml-vendor.cjs); in CommonJS it is this file's URL.
@@ -349,4 +367,109 @@ export async function buildCachedBundles(folder, root) {
     rmSync(samples, { recursive: true, force: true });
   }
   writeCache(engineFile, engine.script);
+}
+
+/** The BIP-39 test vector's mnemonic: the warm-up derives a key the way src/chain/cosmos/keys.ts does. */
+const WARM_UP_MNEMONIC = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+
+/**
+ * Writes `chain-vendor.cjs` and its cache into `folder` and returns the names it exports (the
+ * module that replaces vendor-entry.ts in the CLI bundle re-exports exactly these).
+ *
+ * The warm-up runs what a deploy runs before and between its network calls, offline: key
+ * derivation, both wallets, every message the deployer encodes, a signed transaction (cosmjs'
+ * signing client, offline), a provider JWT, and the query client's set-up.
+ * What needs a chain (queries, simulate, broadcast) compiles on first use, as without a cache.
+ */
+export async function buildChainVendor(folder, root) {
+  const file = join(folder, "chain-vendor.cjs");
+  const { source, metafile } = await wrappedBundleWithMetafile(join(root, "src", "chain", "cosmos", "vendor-entry.ts"), {
+    metafile: true,
+    plugins: [oneNobleCurves()],
+  });
+  const curves = Object.keys(metafile.inputs).filter((path) => /@noble\/curves\/(esm\/)?secp256k1\.js$/.test(path));
+  if (curves.length !== 1) throw new Error(`chain-vendor.cjs must hold one copy of noble's secp256k1 (the one cosmjs signs with), not ${curves.length}: ${curves.join(", ")}`);
+  const vendor = writeAndEvaluate(file, source);
+  await warmUpChainVendor(vendor.exports);
+  writeCache(file, vendor.script);
+  return Object.keys(vendor.exports).filter((name) => name !== "__esModule");
+}
+
+/**
+ * cosmjs `require`s @noble/curves, so it gets the package's CommonJS build; an `import` of it (our
+ * vendor-entry.ts) would get the ES build, a second copy with its own precomputed tables. Both are
+ * resolved the `require` way here, so src/chain/cosmos/keys.ts tunes the copy cosmjs signs with.
+ */
+function oneNobleCurves() {
+  const skip = Symbol("resolving");
+  return {
+    name: "one-noble-curves",
+    setup(build) {
+      build.onResolve({ filter: /^@noble\/curves(\/|$)/ }, async (args) => {
+        if (args.kind !== "import-statement" || args.pluginData?.[skip]) return undefined;
+        const resolved = await build.resolve(args.path, { kind: "require-call", importer: args.importer, resolveDir: args.resolveDir, pluginData: { [skip]: true } });
+        return resolved.errors.length > 0 ? undefined : { path: resolved.path, sideEffects: resolved.sideEffects };
+      });
+    },
+  };
+}
+
+async function warmUpChainVendor(v) {
+  const seed = await v.Bip39.mnemonicToSeed(new v.EnglishMnemonic(WARM_UP_MNEMONIC));
+  const { privkey } = v.Slip10.derivePath(v.Slip10Curve.Secp256k1, seed, v.stringToPath("m/44'/118'/0'/0/0"));
+  const direct = await v.DirectSecp256k1Wallet.fromKey(privkey, "akash");
+  const amino = await v.Secp256k1Wallet.fromKey(privkey, "akash");
+  const [{ address }] = await direct.getAccounts();
+
+  const resource = { val: new TextEncoder().encode("1000") };
+  const group = {
+    name: "dcloud",
+    requirements: { signedBy: { allOf: [], anyOf: [] }, attributes: [{ key: "region", value: "us-west" }] },
+    resources: [
+      {
+        resource: {
+          id: 1,
+          cpu: { units: resource, attributes: [] },
+          memory: { quantity: resource, attributes: [] },
+          storage: [{ name: "default", quantity: resource, attributes: [] }],
+          gpu: { units: { val: new TextEncoder().encode("0") }, attributes: [] },
+          endpoints: [{ kind: 0, sequenceNumber: 0 }],
+        },
+        count: 1,
+        price: { denom: "uact", amount: "1000.5" },
+      },
+    ],
+  };
+  const dseq = "12345";
+  const messages = [
+    [v.MsgCreateDeployment, { id: { owner: address, dseq }, groups: [group], hash: new Uint8Array(32), deposit: { amount: { denom: "uact", amount: "500000" }, sources: [v.Source.balance] } }],
+    [v.MsgUpdateDeployment, { id: { owner: address, dseq }, hash: new Uint8Array(32) }],
+    [v.MsgCloseDeployment, { id: { owner: address, dseq } }],
+    [v.MsgCreateLease, { bidId: { owner: address, dseq, gseq: 1, oseq: 1, provider: address, bseq: 0 } }],
+    [v.MsgAccountDeposit, { signer: address, id: { scope: v.Scope.deployment, xid: `${address}/${dseq}` }, deposit: { amount: { denom: "uact", amount: "1" }, sources: [v.Source.balance] } }],
+    [v.MsgMintACT, { owner: address, to: address, coinsToBurn: { denom: "uakt", amount: "1" } }],
+  ].map(([codec, value]) => ({ typeUrl: `/${codec.$type}`, value: codec.fromPartial(value) }));
+  const builtInTypes = [v.MsgCreateDeployment, v.MsgUpdateDeployment, v.MsgCloseDeployment, v.MsgCreateLease, v.MsgAccountDeposit, v.MsgMintACT].map((codec) =>
+    Object.assign(Object.create(codec), { typeUrl: `/${codec.$type}` }),
+  );
+  // Signing with explicit account data needs no chain: the same cosmjs code signs at run time.
+  const registry = new v.Registry(builtInTypes.map((type) => [type.typeUrl, type]));
+  const signing = await v.SigningStargateClient.offline(direct, { registry });
+  const fee = { amount: [{ denom: "uakt", amount: "5000" }], gas: "200000" };
+  for (const message of messages) {
+    const raw = await signing.sign(address, [message], fee, "akash-stack", { accountNumber: 1, sequence: 1, chainId: "warm-up" });
+    v.TxRaw.encode(v.TxRaw.fromPartial(raw)).finish();
+  }
+  signing.disconnect();
+
+  const now = Math.floor(Date.now() / 1000);
+  await new v.JwtTokenManager(amino).generateToken({
+    version: "v1",
+    iss: address,
+    iat: now,
+    nbf: now,
+    exp: now + 60,
+    leases: { access: "granular", permissions: [{ provider: address, access: "scoped", scope: ["send-manifest"] }] },
+  });
+  v.createChainNodeSDK({ query: { baseUrl: "http://127.0.0.1:9", transportOptions: { retry: { maxAttempts: 3, maxDelayMs: 2000 }, defaultTimeoutMs: 15_000 } } });
 }

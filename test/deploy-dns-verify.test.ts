@@ -1,8 +1,10 @@
 /**
  * The deploy steps after wait-ready, against the devnet and the Namecheap emulator: the `verify`
  * section both readers accept, the `dns` step (skipped without credentials, writes the stack's A
- * records with them, writes nothing the second time), the `verify` step skipped on local, and
- * `status` showing a saved verify result.
+ * records with them, writes nothing the second time), a failed `dns` step failing the deploy while
+ * the deployment keeps running (a replaced one too) and the same command repeating only that step
+ * (and then closing the replaced deployment), the `verify` step
+ * skipped on local, and `status` showing a saved verify result.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDns } from "../src/cli/dns.js";
@@ -35,6 +37,9 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy runs dns and verify after wait-ready 
     emulator = await startEmulator({
       nameservers: 2,
       publishDelayMs: 100,
+      // Eight deploys within a minute call the API more than Namecheap's 20 a minute; throttling
+      // is the DNS tests' subject, not this file's.
+      callsPerMinute: Number.POSITIVE_INFINITY,
       domains: [
         {
           domain: ZONE,
@@ -98,6 +103,61 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy runs dns and verify after wait-ready 
     const io = captureIo({ cwd: PROJECT_ROOT, env: envFor(emulator, net.home) });
     expect(await runDns("plan", { stack: "registry", network: "local" }, io)).toBe(0);
     expect(io.stdout).toContain("up to date, nothing to write");
+  }, 180_000);
+
+  it("a failed dns step fails the deploy (exit 1) but keeps the deployment running; the same command, fixed, repeats only the dns step", async () => {
+    // Someone points the managed name elsewhere; the next deploy must put it back.
+    emulator.editZone(ZONE, (zone) => {
+      for (const host of zone.hosts) if (host.type === "A" && host.name === "registry") host.address = "203.0.113.9";
+    });
+    const before = (JSON.parse((await runCommand(net, "status", "registry", { network: "local", output: "json" })).stdout) as { dseq: string }).dseq;
+
+    const failed = await runCommand(net, "deploy", "registry", LOCAL, { ...namecheapEnv, NAMECHEAP_API_KEY: "not-the-key" });
+    expect(failed.code, failed.stderr).toBe(1);
+    expect(stepOf(failed.stdout, "wait-ready")).toMatchObject({ status: "done" });
+    expect(stepOf(failed.stdout, "dns")).toMatchObject({ status: "failed" });
+    expect(String(stepOf(failed.stdout, "dns")?.message)).toMatch(/1011102|API key|NAMECHEAP_API_KEY/i);
+    const summary = summaryOf(failed.stdout) as ReturnType<typeof summaryOf> & { failedSteps?: string[] };
+    expect(summary).toMatchObject({ status: "failed", action: "nothing", failedSteps: ["dns"], txs: [] });
+    expect(summary.dseq).toBe(before);
+    expect(summary.error).toContain(`Deployment ${summary.dseq} is ready and its lease keeps running`);
+    expect(summary.error).toContain("run the same deploy again (`akash-stack deploy registry --network local` with the same flags)");
+    expect(failed.stderr).toContain("akash-stack deploy: the dns step failed:");
+    // Nothing was closed: the deployment and its lease are active on chain.
+    expect((await net.chain.deployment(summary.owner, summary.dseq))?.state).toBe("active");
+    expect((await net.chain.leases(summary.owner, summary.dseq)).map((l) => l.state)).toEqual(["active"]);
+    expect(emulator.zone(ZONE).hosts.find((h) => h.type === "A" && h.name === "registry")?.address).toBe("203.0.113.9");
+
+    const fixed = await runCommand(net, "deploy", "registry", LOCAL, namecheapEnv);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(summaryOf(fixed.stdout)).toMatchObject({ status: "done", action: "nothing", dseq: summary.dseq, txs: [] });
+    expect(stepOf(fixed.stdout, "dns")).toMatchObject({ status: "done", written: [`${ZONE} (registry)`] });
+    expect(emulator.zone(ZONE).hosts.find((h) => h.type === "A" && h.name === "registry")?.address).toBe(leasedIp);
+  }, 180_000);
+
+  it("a replacement whose dns step fails keeps the replaced deployment (the names may still point at it) until a run passes", async () => {
+    const bigger = { ...LOCAL, set: ["kuboCpu=3"] };
+    const old = (JSON.parse((await runCommand(net, "status", "registry", { network: "local", output: "json" })).stdout) as { dseq: string }).dseq;
+
+    const failed = await runCommand(net, "deploy", "registry", bigger, { ...namecheapEnv, NAMECHEAP_API_KEY: "not-the-key" });
+    expect(failed.code, failed.stderr).toBe(1);
+    const summary = summaryOf(failed.stdout) as ReturnType<typeof summaryOf> & { failedSteps?: string[] };
+    expect(summary).toMatchObject({ status: "failed", action: "replace", failedSteps: ["dns"] });
+    expect(summary.dseq).not.toBe(old);
+    expect(summary.error).toContain(`the replaced deployment ${old} is kept until the dns step passes`);
+    expect(summary.txs.map((t) => t.what)).not.toContain(`close deployment ${old}`);
+    expect((await net.chain.deployment(summary.owner, old))?.state).toBe("active");
+    expect((await net.chain.deployment(summary.owner, summary.dseq))?.state).toBe("active");
+
+    const fixed = await runCommand(net, "deploy", "registry", bigger, namecheapEnv);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(summaryOf(fixed.stdout)).toMatchObject({ status: "done", action: "nothing", dseq: summary.dseq });
+    expect(stepOf(fixed.stdout, "dns")).toMatchObject({ status: "done" });
+    expect(stepOf(fixed.stdout, "close-previous")).toMatchObject({ status: "done" });
+    expect(summaryOf(fixed.stdout).txs.map((t) => t.what)).toEqual([`close deployment ${old}`]);
+    expect((await net.chain.deployment(summary.owner, old))?.state).toBe("closed");
+    leasedIp = summaryOf(fixed.stdout).endpoints.edge!.ips[0]!.ip;
+    expect(emulator.zone(ZONE).hosts.filter((h) => h.type === "A").map((h) => h.address)).toEqual([leasedIp, leasedIp]);
   }, 180_000);
 
   it("status shows the last verify result, in text and as a `verify` field in JSON", async () => {

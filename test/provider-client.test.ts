@@ -75,7 +75,10 @@ function serialOf(pem: string): string {
   return BigInt(`0x${new X509Certificate(pem).serialNumber}`).toString(10);
 }
 
-function client(onChain: OnChainCertificate[] | ((serial: string) => OnChainCertificate[]), extra: { requestTimeoutMs?: number } = {}): ProviderClient {
+function client(
+  onChain: OnChainCertificate[] | ((serial: string) => OnChainCertificate[]),
+  extra: { requestTimeoutMs?: number; initialRetryDelayMs?: number; maxRetryDelayMs?: number } = {},
+): ProviderClient {
   return new ProviderClient({
     provider: providerAddress,
     hostUri: `https://127.0.0.1:${port}`,
@@ -189,6 +192,38 @@ describe("provider client: manifest", () => {
     handler = () => (++calls <= 2 ? { status: 404, body: "no lease for deployment" } : { status: 200 });
     await client(published()).sendManifest("7", "[]");
     expect(seen.map((s) => s.method)).toEqual(["PUT", "PUT", "PUT"]);
+  });
+
+  it("retries a 404 as soon as the chain has a new block, without waiting out the backoff, and stops watching blocks after", async () => {
+    let calls = 0;
+    handler = () => (++calls <= 2 ? { status: 404, body: "no lease for deployment" } : { status: 200 });
+    const blockWaits: AbortSignal[] = [];
+    const started = Date.now();
+    // A backoff of 10 s: only the block can have triggered the retries within this test's time.
+    await client(published(), { initialRetryDelayMs: 10_000, maxRetryDelayMs: 10_000 }).sendManifest("7", "[]", 60_000, {
+      nextBlock: async (signal) => {
+        blockWaits.push(signal);
+        await new Promise((r) => setTimeout(r, 30));
+      },
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(seen.map((s) => s.method)).toEqual(["PUT", "PUT", "PUT"]);
+    expect(blockWaits).toHaveLength(2);
+    expect(blockWaits.every((signal) => signal.aborted)).toBe(true);
+  });
+
+  it("a failing block watch falls back to the backoff; 5xx is retried on the backoff alone", async () => {
+    let calls = 0;
+    handler = () => (++calls === 1 ? { status: 404, body: "no lease for deployment" } : calls === 2 ? { status: 503, body: "busy" } : { status: 200 });
+    let watched = 0;
+    await client(published()).sendManifest("7", "[]", 60_000, {
+      nextBlock: async () => {
+        watched++;
+        throw new Error("chain RPC unavailable");
+      },
+    });
+    expect(calls).toBe(3);
+    expect(watched).toBe(1);
   });
 
   it("retries 5xx and a request that times out", async () => {

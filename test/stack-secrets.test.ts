@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runSynth, type SynthIo } from "../src/cli/synth.js";
 import { describeMissingSecrets, resolveSecrets, stackHome, synth, type StackDefinition } from "../src/stack/index.js";
+import { fillPlaceholders, placeholderNames } from "../src/stack/secrets.js";
 import backend from "../stacks/backend.js";
 import registry from "../stacks/registry.js";
 import { PROJECT_ROOT } from "./support/corpus.js";
@@ -180,6 +181,62 @@ describe("resolveSecrets", () => {
   it("ignores secret names that only comments mention", async () => {
     const result = await resolveSecrets("# uses <secret:NOT_NEEDED>\nservices: {}\n", { env: {}, home: tempDir() });
     expect(result.missing).toEqual([]);
+  });
+});
+
+/** The oracle: the template's data with every placeholder replaced in every string (keys too). */
+function filledData(data: unknown, values: ReadonlyMap<string, string>): unknown {
+  const fill = (text: string) => text.replace(/<secret:([A-Za-z_][A-Za-z0-9_]*)>/g, (whole, name: string) => values.get(name) ?? whole);
+  if (typeof data === "string") return fill(data);
+  if (Array.isArray(data)) return data.map((item) => filledData(item, values));
+  if (data !== null && typeof data === "object") return Object.fromEntries(Object.entries(data).map(([k, v]) => [fill(k), filledData(v, values)]));
+  return data;
+}
+
+describe("fillPlaceholders", () => {
+  const registrySdl = synth(registry).sdl;
+  const backendSdl = synth(backend).sdl;
+  const valuesFor = (sdl: string, value: (name: string) => string) => new Map(placeholderNames(sdl).map((name) => [name, value(name)]));
+
+  it("fills the synthesized stacks' placeholders in place for generated-style values, keeping everything else byte for byte", () => {
+    for (const sdl of [registrySdl, backendSdl]) {
+      const values = valuesFor(sdl, (name) => (name.includes("KEY") ? Buffer.from(`-----BEGIN ${name}-----`).toString("base64") : `pw_${name.toLowerCase()}-A9`));
+      const result = fillPlaceholders(sdl, values);
+      expect(result.route).toBe("in-place");
+      expect(parse(result.text)).toEqual(filledData(parse(sdl), values));
+      // Only the placeholders changed: put them back and the synthesized text returns.
+      let back = result.text;
+      for (const [name, value] of values) back = back.split(value).join(`<secret:${name}>`);
+      expect(back).toBe(sdl);
+    }
+  });
+
+  it("gives values that would change how their scalar reads to the yaml package, with the same data", () => {
+    const tricky = ["a: b", "# not a comment", "it's", 'say "hi"', "back\\slash", "two\nlines", "- dash", "[flow]", "{x: 1}", "&anchor", "*alias", "123", "true", "~", " padded ", "tab\there", "ünïcödé ✓"];
+    for (const value of tricky) {
+      const values = valuesFor(backendSdl, () => value);
+      const result = fillPlaceholders(backendSdl, values);
+      expect(parse(result.text), JSON.stringify(value)).toEqual(filledData(parse(backendSdl), values));
+    }
+    expect(fillPlaceholders(backendSdl, valuesFor(backendSdl, () => "a: b")).route).toBe("document");
+  });
+
+  it("fills a placeholder that is a whole plain scalar only where the result still reads as a string", () => {
+    const sdl = "services:\n  web:\n    args:\n      - <secret:TOKEN>\n      - '<secret:TOKEN>'\n";
+    for (const value of ["abc", "123", "null", "0x1F", "1e3"]) {
+      const values = new Map([["TOKEN", value]]);
+      const result = fillPlaceholders(sdl, values);
+      expect(parse(result.text), value).toEqual({ services: { web: { args: [value, value] } } });
+    }
+    expect(fillPlaceholders(sdl, new Map([["TOKEN", "abc"]])).route).toBe("in-place");
+    expect(fillPlaceholders(sdl, new Map([["TOKEN", "123"]])).route).toBe("document");
+  });
+
+  it("never writes a value into a comment, and leaves placeholders without a value alone", () => {
+    const sdl = "# uses <secret:A> and <secret:B>\nservices:\n  db:\n    env:\n      - A=<secret:A> # <secret:A>\n      - B=<secret:B>\n";
+    const result = fillPlaceholders(sdl, new Map([["A", "value-a"]]));
+    expect(result.route).toBe("in-place");
+    expect(result.text).toBe("# uses <secret:A> and <secret:B>\nservices:\n  db:\n    env:\n      - A=value-a # <secret:A>\n      - B=<secret:B>\n");
   });
 });
 

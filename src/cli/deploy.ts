@@ -3,8 +3,11 @@
  * [--set key=value …] [--deposit 5ACT] [--max-price P] [--auditor A …] [--attribute k=v …]
  * [--allow-provider P …] [--deny-provider P …] [--bid-timeout S]`.
  *
- * Exit codes: 0 every service is ready (or nothing had to change), 1 the deploy failed (the message
- * says whether the deployment was closed or can be resumed by running the same command), 2 usage.
+ * Exit codes: 0 every service is ready (or nothing had to change) and the dns and verify steps
+ * passed or were skipped; 1 the deploy failed (the message says whether the deployment was closed or
+ * can be resumed by running the same command), including services that are ready while the dns or
+ * verify step failed (the leases keep running; the summary's `failedSteps` names the steps, and
+ * running the same command repeats them); 2 usage.
  */
 import { DEFAULT_BID_POLICY, type BidPolicy } from "../deploy/bids.js";
 import { deployStack, type DeploySummary } from "../deploy/deploy.js";
@@ -102,6 +105,7 @@ export async function runDeploy(stackArg: string, flags: DeployFlags, io: Comman
       txs: summary.txs,
       action: summary.action,
       ...(summary.error ? { error: summary.error } : {}),
+      ...(summary.failedSteps ? { failedSteps: summary.failedSteps } : {}),
     });
     if (summary.status === "failed") {
       io.write("stderr", `akash-stack deploy: ${summary.error}\n`);

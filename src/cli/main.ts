@@ -114,7 +114,10 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
 Running the same command again is safe: it resumes an interrupted deploy, sends nothing when nothing
 changed, updates in place when only images, env, commands or hosts changed, and replaces the
 deployment (new one ready first, then the old one closed) when resources, counts, prices or
-placement changed. Exit codes: 0 deployed, 1 failed (the message says whether it is resumable), 2 usage.`,
+placement changed. After the services are ready it points the stack's DNS names at the leased IPs
+(with NAMECHEAP_* set) and verifies the services (not on local). Exit codes: 0 deployed; 1 failed
+(the message says whether it is resumable), also when the services are ready but the dns or verify
+step failed: the leases keep running, and running the same command repeats those steps; 2 usage.`,
         );
     },
     async run(command) {

@@ -5,20 +5,19 @@
  *
  * Both steps work on what this run already knows (the synthesized stack and the endpoints the
  * providers reported), so they never reload the stack file or shell out to the CLI.
+ *
+ * The code of each step (the Namecheap client and its XML parser; the OCI, IPFS and TLS checks) is
+ * loaded only when the step runs: a deploy without DNS credentials, or on the local devnet, never
+ * needs it, and loading it cost every deploy's start-up.
  */
-import { parse as parseYaml } from "yaml";
-import { formatPlan } from "../cli/dns.js";
-import { applyDomain, type WaitOptions } from "../dns/apply.js";
+import type { WaitOptions } from "../dns/apply.js";
 import type { ZonePlan } from "../dns/merge.js";
-import { namecheapConfigFromEnv, type Env } from "../dns/namecheap/config.js";
-import { NamecheapProvider } from "../dns/namecheap/provider.js";
-import { describeAnswer } from "../dns/propagation.js";
-import { DnsError, type DesiredRecord } from "../dns/provider.js";
+import type { Env } from "../dns/namecheap/config.js";
+import type { DesiredRecord } from "../dns/provider.js";
 import { desiredFromStack, leasedIpResolver, type DeployState as DnsDeployState, type Parsed } from "../dns/records.js";
+import { plainData } from "../sdl/yaml.js";
 import type { SynthResult } from "../stack/synth.js";
-import { buildReport, type VerifyReport } from "../verify/report.js";
-import { verifyStack } from "../verify/stack.js";
-import { parseDeployState, writeLastVerify } from "../verify/state.js";
+import type { VerifyReport } from "../verify/report.js";
 import type { ServiceEndpoints } from "./state.js";
 
 /** The state file's `verify` object (documented in `src/verify/state.ts`). */
@@ -49,12 +48,7 @@ function dnsStateOf(file: string, endpoints: Record<string, ServiceEndpoints>): 
 
 /** IP endpoint names declared in the SDL (`endpoints: {name: {kind: ip}}`). */
 function ipEndpointNames(sdl: string): string[] {
-  let doc: unknown;
-  try {
-    doc = parseYaml(sdl);
-  } catch {
-    return [];
-  }
+  const doc = plainData(sdl);
   const endpoints = isObject(doc) && isObject(doc.endpoints) ? doc.endpoints : {};
   return Object.entries(endpoints)
     .filter(([, body]) => isObject(body) && body.kind === "ip")
@@ -105,6 +99,14 @@ export async function runDnsStep(input: DnsStepInput): Promise<StepResult> {
         `or run \`akash-stack dns apply ${input.stack} --network ${input.network}\` later`,
     };
   }
+  const [{ formatPlan }, { applyDomain }, { namecheapConfigFromEnv }, { NamecheapProvider }, { describeAnswer }, { DnsError }] = await Promise.all([
+    import("../cli/dns.js"),
+    import("../dns/apply.js"),
+    import("../dns/namecheap/config.js"),
+    import("../dns/namecheap/provider.js"),
+    import("../dns/propagation.js"),
+    import("../dns/provider.js"),
+  ]);
   const configured = namecheapConfigFromEnv(input.env);
   if ("problems" in configured) return { status: "failed", message: configured.problems.join("; ") };
   const desired: Parsed<Map<string, DesiredRecord[]>> = desiredFromStack(input.synth.dns, leasedIpResolver(dnsStateOf(input.stateFile, input.endpoints), input.synth.sdl));
@@ -162,6 +164,7 @@ export async function runVerifyStep(input: VerifyStepInput): Promise<StepResult 
   if (Object.keys(input.section.hosts).length === 0) {
     return { status: "skipped", message: `the stack declares no DNS names, so there is nothing to verify by name; ${rerun} with its endpoints in the state file, or see \`akash-stack status\`` };
   }
+  const [{ buildReport }, { verifyStack }, { parseDeployState, writeLastVerify }] = await Promise.all([import("../verify/report.js"), import("../verify/stack.js"), import("../verify/state.js")]);
   const now = input.now ?? (() => new Date());
   const state = parseDeployState({ stack: input.stack, network: input.network, verify: input.section }, input.stateFile, input.stack, input.network);
   const startedAt = now();

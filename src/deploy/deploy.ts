@@ -8,6 +8,11 @@
  *   funds (mint ACT if short) → create-deployment → wait-bids → select-bids → create-lease
  *   → send-manifest → wait-ready → dns → verify → (replace only) close the old deployment
  *
+ * A failed `dns` or `verify` step fails the run (exit 1 for CI) but undoes nothing: the services
+ * are ready and their leases keep running, and the replaced deployment of a replacement is kept
+ * (the names may still point at it). The same command runs both steps again, and with nothing else
+ * to change that is all it does.
+ *
  * Crash safety: the dseq is written before the create is broadcast, each transaction's hash as
  * soon as it is signed, the chosen bids before the lease; so a run killed anywhere (SIGKILL
  * included) is finished by running the same command, which finds the transaction by hash or the
@@ -63,6 +68,7 @@ export interface DeployDeps {
 }
 
 export interface DeploySummary {
+  /** "failed" also when the services are ready but the dns or verify step failed (`failedSteps`). */
   status: "done" | "failed";
   action: ChangeDecision["action"] | undefined;
   network: string;
@@ -73,6 +79,8 @@ export interface DeploySummary {
   endpoints: Record<string, ServiceEndpoints>;
   txs: Array<{ hash: string; what: string; height?: number }>;
   error?: string;
+  /** Steps after wait-ready that failed while the deployment itself is running ("dns", "verify"). */
+  failedSteps?: Array<"dns" | "verify">;
 }
 
 /** A deploy stopped on purpose, with a message that says what happened and what to do. */
@@ -159,8 +167,9 @@ class DeployRun {
       await this.ensureManifest();
       await this.waitReady();
       await this.recordVerifySection();
-      await this.dnsStep();
-      await this.verifyStep();
+      const afterReady = { dns: await this.dnsStep(), verify: await this.verifyStep() };
+      const failedSteps = (["dns", "verify"] as const).filter((step) => afterReady[step].status === "failed");
+      if (failedSteps.length > 0) return await this.failedAfterReady(failedSteps, afterReady);
       await this.closePrevious();
       return this.summary("done");
     } catch (err) {
@@ -223,9 +232,9 @@ class DeployRun {
   // ---------------------------------------------------------------------------------------------
 
   private async createDeployment(): Promise<void> {
-    const deposit = this.options.deposit ?? (await this.defaultDeposit());
+    const [deposit, balances] = await Promise.all([this.options.deposit ?? this.defaultDeposit(), this.chain.balances(this.owner)]);
     this.report.step("create-deployment", "started", `creating the deployment (deposit ${microToWhole(BigInt(deposit.amount))} ${unitName(deposit.denom)})`);
-    await this.ensureFunds(deposit);
+    await this.ensureFunds(deposit, balances);
     const dseq = await this.chooseDseq();
     const record: DeploymentRecord = {
       dseq,
@@ -245,9 +254,8 @@ class DeployRun {
     const msg: ChainMsg = { type: "create-deployment", dseq, groups: this.desired.groups, hash: this.manifest.hash, deposit };
     try {
       await this.send([msg], `create deployment ${dseq}`, dseq, {
-        onSigned: async (hash) => {
+        onSigned: (hash) => {
           record.createTx = hash;
-          await this.save();
         },
         onBroadcast: () => this.crashPoint("create-broadcast"),
       });
@@ -275,9 +283,8 @@ class DeployRun {
       dseq: record.dseq,
     });
     await this.send([{ type: "update-deployment", dseq: record.dseq, hash: this.manifest.hash }], `update deployment ${record.dseq}`, record.dseq, {
-      onSigned: async (hash) => {
+      onSigned: (hash) => {
         record.updateTx = hash;
-        await this.save();
       },
     });
     // Providers learn the new hash from the committed update; the manifest follows only now (pitfall 13).
@@ -307,9 +314,8 @@ class DeployRun {
     throw new DeployError("could not find a free deployment sequence number; try again in a few seconds");
   }
 
-  /** Enough ACT for the deposit (minting it, after confirmation) and AKT for gas. */
-  private async ensureFunds(deposit: Coin): Promise<void> {
-    const balances = await this.chain.balances(this.owner);
+  /** Enough ACT for the deposit (minting it, after confirmation) and AKT for gas; `balances` as just read. */
+  private async ensureFunds(deposit: Coin, balances: Coin[]): Promise<void> {
     const gasDenom = this.chain.gasPrice.denom;
     const gasBalance = balanceOf(balances, gasDenom);
     const gasNeeded = gasAllowanceUakt(4, this.chain.gasPrice.price);
@@ -398,6 +404,8 @@ class DeployRun {
     this.report.step("wait-bids", "started", `waiting for bids on ${needs.map((n) => n.name).join(", ")} (up to ${Math.round(this.options.bidTimeoutMs / 1000)} s)`, {
       dseq: record.dseq,
     });
+    // Bids take a few blocks: time enough for what the first provider connection would cost later.
+    this.deps.providers.prepare();
     const started = Date.now();
     let lastNote = 0;
     let selection: Awaited<ReturnType<typeof selectBids>> | undefined;
@@ -458,9 +466,8 @@ class DeployRun {
         `lease deployment ${record.dseq}`,
         record.dseq,
         {
-          onSigned: async (hash) => {
+          onSigned: (hash) => {
             record.leaseTx = hash;
-            await this.save();
           },
         },
       );
@@ -555,7 +562,7 @@ class DeployRun {
         pending.map(async (lease) => {
           const client = await this.deps.providers.client(lease.provider);
           lease.hostUri = client.hostUri;
-          await client.sendManifest(record.dseq, this.manifest.json, this.options.manifestDeadlineMs);
+          await client.sendManifest(record.dseq, this.manifest.json, this.options.manifestDeadlineMs, { nextBlock: (signal) => this.nextBlock(signal) });
           lease.manifestHash = record.hash;
           await this.save();
         }),
@@ -673,13 +680,17 @@ class DeployRun {
   // Plumbing
   // ---------------------------------------------------------------------------------------------
 
-  private async send(msgs: ChainMsg[], what: string, dseq: string | undefined, hooks: { onSigned?(hash: string): Promise<void>; onBroadcast?(): void } = {}): Promise<TxResult> {
+  /**
+   * Signs and broadcasts, saving the state with the transaction's hash before it is sent
+   * (`onSigned` records what else the caller keeps with it, and that save includes it).
+   */
+  private async send(msgs: ChainMsg[], what: string, dseq: string | undefined, hooks: { onSigned?(hash: string): void; onBroadcast?(): void } = {}): Promise<TxResult> {
     const signed: string[] = [];
     const result = await this.chain.signAndBroadcast(msgs, {
       onSigned: async (hash) => {
         signed.push(hash);
         recordTx(this.state, { hash, what, ...(dseq ? { dseq } : {}) });
-        await hooks.onSigned?.(hash);
+        hooks.onSigned?.(hash);
         await this.save();
       },
       onBroadcast: () => hooks.onBroadcast?.(),
@@ -702,7 +713,7 @@ class DeployRun {
     await this.save();
   }
 
-  private async dnsStep(): Promise<void> {
+  private async dnsStep(): Promise<StepResult> {
     const record = this.state.current!;
     const env = this.deps.env ?? {};
     if (this.desired.synth.dns.length > 0 && NAMECHEAP_CREDENTIALS.every((name) => env[name]?.trim())) {
@@ -719,17 +730,16 @@ class DeployRun {
       ...(this.options.dnsWait !== undefined ? { wait: this.options.dnsWait } : {}),
       info: (line) => this.report.info(line),
     });
-    this.finishStep("dns", result);
+    return this.finishStep("dns", result);
   }
 
-  private async verifyStep(): Promise<void> {
+  private async verifyStep(): Promise<StepResult> {
     const record = this.state.current!;
     if (this.deps.network.name === "local") {
-      this.finishStep("verify", {
+      return this.finishStep("verify", {
         status: "skipped",
         message: `the local devnet runs no containers (providers only report them ready), so there is nothing to probe; on a real network deploy runs \`akash-stack verify ${this.state.stack} --network NETWORK\``,
       });
-      return;
     }
     this.report.step("verify", "started", "checking the deployed services (registry, gateway, TLS, DNS)", { dseq: record.dseq });
     let result: StepResult;
@@ -739,16 +749,47 @@ class DeployRun {
       // Verification never undoes a deployment: the failure is reported and the deploy goes on.
       result = { status: "failed", message: `${err instanceof Error ? err.message : String(err)}; the deployment is kept: run \`akash-stack verify ${this.state.stack} --network ${this.state.network}\` to check again` };
     }
-    this.finishStep("verify", result);
+    return this.finishStep("verify", result);
   }
 
-  private finishStep(step: "dns" | "verify", result: StepResult): void {
+  private finishStep(step: "dns" | "verify", result: StepResult): StepResult {
     const dseq = this.state.current?.dseq;
     recordStep(this.state, step, result.status, dseq, result.status === "done" ? undefined : result.message);
     for (const w of result.warnings ?? []) this.report.warn(w);
     this.report.step(step, result.status, result.message, { dseq, ...result.fields });
-    // The services are ready and stay deployed; the step's failure is the user's to act on.
-    if (result.status === "failed") this.report.warn(`the ${step} step failed; the deployment is running and kept`);
+    return result;
+  }
+
+  /**
+   * The services are ready but a step after them failed: the run fails (CI must notice) while the
+   * deployment keeps running. A replaced deployment is not closed yet, since the names may still
+   * point at it; the next run closes it once both steps pass.
+   */
+  private async failedAfterReady(steps: ReadonlyArray<"dns" | "verify">, results: Record<"dns" | "verify", StepResult>): Promise<DeploySummary> {
+    const record = this.state.current!;
+    const previous = this.state.previous;
+    const rerun = `akash-stack deploy ${this.state.stack} --network ${this.state.network}`;
+    const message =
+      steps.map((step) => `the ${step} step failed: ${results[step].message}`).join("\n") +
+      `\nDeployment ${record.dseq} is ready and its lease${record.leases.length === 1 ? " keeps" : "s keep"} running (and paying); nothing was closed` +
+      (previous ? `, and the replaced deployment ${previous.dseq} is kept until the ${steps.join(" and ")} step${steps.length === 1 ? " passes" : "s pass"}` : "") +
+      `. Fix the problem, then run the same deploy again (\`${rerun}\` with the same flags): with nothing else to change it only repeats the dns and verify steps` +
+      (previous ? ` and then closes deployment ${previous.dseq}` : "") +
+      ".";
+    await this.save();
+    return { ...this.summary("failed", message), failedSteps: [...steps] };
+  }
+
+  /**
+   * Resolves once the chain has a block after the latest one now, polling its height; stops
+   * polling when `signal` aborts. Providers act on blocks, so that is when asking again is worth it.
+   */
+  private async nextBlock(signal: AbortSignal): Promise<void> {
+    const start = await this.chain.latestHeight();
+    for (;;) {
+      await sleep(this.options.pollMs, signal);
+      if ((await this.chain.latestHeight()) > start) return;
+    }
   }
 
   private crashPoint(point: (typeof CRASH_POINTS)[number]): void {

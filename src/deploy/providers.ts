@@ -5,6 +5,7 @@
 import type { ChainClient, ProviderInfo } from "../chain/types.js";
 import { ProviderClient } from "../provider/client.js";
 import type { TokenSource } from "../provider/jwt.js";
+import { preloadTrustStore } from "../provider/tls.js";
 
 export interface ProviderTuning {
   requestTimeoutMs?: number;
@@ -22,6 +23,11 @@ export class ProviderDirectory {
     private readonly tuning: ProviderTuning = {},
     private readonly log: (message: string) => void = () => {},
   ) {}
+
+  /** Does now, while the caller waits anyway, the set-up the first provider connection would pay. */
+  prepare(): void {
+    preloadTrustStore();
+  }
 
   info(address: string): Promise<ProviderInfo | undefined> {
     let p = this.infos.get(address);

@@ -18,11 +18,11 @@
  * Every other key belongs to the deployer and is ignored here.
  */
 import { readFile } from "node:fs/promises";
-import { parse as parseYaml } from "yaml";
 import { isIPv4 } from "node:net";
 import { join } from "node:path";
 import { OWNERSHIP_NAME, relativeName } from "./merge.js";
 import type { DesiredRecord } from "./provider.js";
+import { plainData } from "../sdl/yaml.js";
 
 /** Managed records get a low TTL so the next redeploy's change reaches clients quickly (namecheap.md §4). */
 export const DEFAULT_TTL = 300;
@@ -148,12 +148,7 @@ export function leasedIpResolver(state: DeployState, sdl: string): (endpoint: st
 /** `ip: <endpoint>` under `services.<name>.expose[].to[]` → endpoint → service names. */
 function servicesByEndpoint(sdl: string): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  let doc: unknown;
-  try {
-    doc = parseYaml(sdl);
-  } catch {
-    return map;
-  }
+  const doc = plainData(sdl);
   const services = isObject(doc) && isObject(doc.services) ? doc.services : {};
   for (const [service, body] of Object.entries(services)) {
     const exposes = isObject(body) && Array.isArray(body.expose) ? body.expose : [];

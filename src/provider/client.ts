@@ -6,7 +6,8 @@
  * Retries what is transient and explains what is not:
  * - 404 `no lease for deployment` right after the lease is normal (the provider has not seen the
  *   block yet): retried with backoff until the deadline, well inside the provider's 5-minute
- *   manifest timeout;
+ *   manifest timeout, and at once when the caller sees the chain's next block (`nextBlock`): a
+ *   provider learns of leases from blocks, so a new block is when its answer may change;
  * - 5xx, refused or reset connections and timeouts: retried with backoff;
  * - 401 and 422 are the caller's problem: thrown at once, quoting the provider.
  */
@@ -130,14 +131,17 @@ export class ProviderClient {
 
   /**
    * `PUT /deployment/{dseq}/manifest` with exactly `manifestJson` as the body: the bytes whose
-   * SHA-256 is on chain. Retries 404 "no lease", 5xx and connection problems until `deadlineMs`.
+   * SHA-256 is on chain. Retries 404 "no lease", 5xx and connection problems until `deadlineMs`;
+   * a 404 also as soon as `options.nextBlock` resolves (it must stop waiting when its signal aborts).
    */
-  async sendManifest(dseq: string, manifestJson: string, deadlineMs = 180_000): Promise<void> {
+  async sendManifest(dseq: string, manifestJson: string, deadlineMs = 180_000, options: { nextBlock?(signal: AbortSignal): Promise<void> } = {}): Promise<void> {
     const what = `sending the manifest of deployment ${dseq}`;
     await this.retrying(what, deadlineMs, async () => {
       const answer = await this.send("PUT", `/deployment/${dseq}/manifest`, { body: manifestJson, scope: "send-manifest" });
       if (answer.status >= 200 && answer.status < 300) return { done: true };
-      if (answer.status === 404 || answer.status >= 500) return { done: false, problem: `HTTP ${answer.status}${answer.body ? ` "${oneLine(answer.body)}"` : ""}` };
+      const problem = `HTTP ${answer.status}${answer.body ? ` "${oneLine(answer.body)}"` : ""}`;
+      if (answer.status === 404) return { done: false, problem, ...(options.nextBlock ? { retrySooner: options.nextBlock } : {}) };
+      if (answer.status >= 500) return { done: false, problem };
       throw new ProviderHttpError(this.provider, this.hostUri, answer.status, answer.body, what);
     });
   }
@@ -160,17 +164,23 @@ export class ProviderClient {
     return result;
   }
 
-  private async retrying(what: string, deadlineMs: number, attempt: () => Promise<{ done: boolean; problem?: string }>): Promise<void> {
+  private async retrying(
+    what: string,
+    deadlineMs: number,
+    attempt: () => Promise<{ done: boolean; problem?: string; retrySooner?(signal: AbortSignal): Promise<void> }>,
+  ): Promise<void> {
     const started = Date.now();
     let delay = this.initialDelay;
     let tries = 0;
     for (;;) {
       tries++;
       let problem: string;
+      let retrySooner: ((signal: AbortSignal) => Promise<void>) | undefined;
       try {
         const outcome = await attempt();
         if (outcome.done) return;
         problem = outcome.problem ?? "no answer";
+        retrySooner = outcome.retrySooner;
       } catch (err) {
         if (!(err instanceof ProviderConnectError) && !isTimeout(err)) throw err;
         problem = (err as Error).message;
@@ -178,7 +188,7 @@ export class ProviderClient {
       const elapsed = Date.now() - started;
       if (elapsed + delay > deadlineMs) throw new ProviderUnavailableError(this.provider, this.hostUri, what, problem, elapsed);
       if (tries === 1 || tries % 5 === 0) this.log(`${what}: ${problem}; retrying (the provider may not have seen the lease yet)`);
-      await sleep(delay);
+      await pause(delay, retrySooner);
       delay = Math.min(delay * 2, this.maxDelay);
     }
   }
@@ -224,6 +234,18 @@ export class ProviderClient {
       });
       req.end(body);
     });
+  }
+}
+
+/** Waits `ms`, or until `sooner` resolves if that comes first (then tells it to stop). */
+async function pause(ms: number, sooner?: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  if (!sooner) return sleep(ms);
+  const stop = new AbortController();
+  try {
+    // A failing `sooner` must not fail the retry loop: the delay still ends the wait.
+    await Promise.race([sleep(ms, stop.signal), sooner(stop.signal).catch(() => new Promise<void>(() => {}))]);
+  } finally {
+    stop.abort();
   }
 }
 

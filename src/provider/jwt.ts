@@ -3,8 +3,9 @@
  * (ES256KADR36). Each token is short-lived and scoped to one provider and one action, the way
  * Console's API does it (30 s, granular `send-manifest`): a leaked token is worth little.
  */
-import { JwtTokenManager, type JwtTokenAccessScope } from "@akashnetwork/chain-sdk";
+import type { JwtTokenAccessScope } from "@akashnetwork/chain-sdk";
 import type { OfflineAminoSigner } from "@cosmjs/amino";
+import { JwtTokenManager } from "../chain/cosmos/vendor-entry.js";
 
 export type ProviderScope = Extract<JwtTokenAccessScope, "send-manifest" | "status" | "get-manifest" | "events" | "logs">;
 

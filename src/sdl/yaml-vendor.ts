@@ -21,6 +21,17 @@ export type YamlLibrary = typeof import("yaml");
 /** The bundle's file name; scripts/build-cached-bundles.mjs writes it. */
 export const YAML_VENDOR_FILE = "yaml-vendor.cjs";
 
+let loaded: YamlLibrary | undefined;
+
+/**
+ * The package, loaded on first use and shared by everything in this process that writes or reads
+ * YAML through it (the linter's slow path, synthesis, filling secrets): the CLI then never loads
+ * the package's ES module copy, whose compile every chain command paid at start-up.
+ */
+export function yamlLibrary(): YamlLibrary {
+  return (loaded ??= loadYamlLibrary());
+}
+
 /** The bundled package beside this module's code, or `require("yaml")` when there is none. */
 export function loadYamlLibrary(): YamlLibrary {
   const bundle = join(dirname(fileURLToPath(import.meta.url)), YAML_VENDOR_FILE);

@@ -13,7 +13,7 @@ import type { Document, Node as YamlNode } from "yaml";
 import { pointerSegment } from "./findings.js";
 import { blockParse } from "./yaml-block.js";
 import { fastParse } from "./yaml-fast.js";
-import { loadYamlLibrary, type YamlLibrary } from "./yaml-vendor.js";
+import { yamlLibrary, type YamlLibrary } from "./yaml-vendor.js";
 
 export interface Position {
   /** 1-based line. */
@@ -193,8 +193,6 @@ function expandedSize(node: YNode, sizes: Map<YNode, number>): number {
 
 type ParsedDocument = Document.Parsed;
 
-let yamlLibrary: YamlLibrary | undefined;
-
 /**
  * The `yaml` package, loaded on first use. It is the slow, fully positioned path for the few files
  * js-yaml cannot vouch for (syntax errors, tags, unusual aliases); keeping it out of the CLI bundle
@@ -202,7 +200,7 @@ let yamlLibrary: YamlLibrary | undefined;
  * first use cheap in the built CLI (one pre-compiled file instead of the package's ~70).
  */
 function yamlLib(): YamlLibrary {
-  return (yamlLibrary ??= loadYamlLibrary());
+  return yamlLibrary();
 }
 
 function parseDocuments(text: string): ParsedDocument[] {
@@ -420,6 +418,17 @@ export function child(map: YNode | undefined, key: string): YNode | undefined {
 /** True for a missing node or a null scalar (`key:` with nothing after it, `~`, `null`). */
 export function isNull(node: YNode | undefined): boolean {
   return node === undefined || (node.kind === "scalar" && node.tag === "null");
+}
+
+/**
+ * A document as plain data (YAML 1.2 core values, as `yaml`'s `parse` gives), read with this
+ * module's parser; undefined when it has no readable document. For code outside the linter that
+ * only needs a few values of an SDL: the fast paths cost a few milliseconds where the `yaml`
+ * package's first parse in a process costs tens.
+ */
+export function plainData(text: string): unknown {
+  const parsed = parseYaml(text);
+  return parsed.root ? (parsed.plain ?? toPlain(parsed.root)) : undefined;
 }
 
 /** Converts a node to plain JSON-like data (for JSON-schema validation and manifests). */

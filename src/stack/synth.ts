@@ -10,8 +10,8 @@
  *    construct that produced that part of the document. Warnings are returned, not thrown.
  * The linter runs only when 1 and 2 found nothing, since it would mostly repeat them in SDL terms.
  */
-import { Document, isScalar } from "yaml";
 import { lintText } from "../sdl/lint.js";
+import { yamlLibrary } from "../sdl/yaml-vendor.js";
 import { checkStack } from "./checks.js";
 import { formatLocation, frameInFile, type SourceLocation } from "./location.js";
 import type { StackModel, StackProblem } from "./model.js";
@@ -139,6 +139,7 @@ function originOf(origins: ReadonlyMap<string, SourceLocation>, path: string): S
 }
 
 function emitYaml(document: Record<string, unknown>, comment: string): string {
+  const { Document, isScalar } = yamlLibrary();
   const doc = new Document(document);
   const version = doc.get("version", true);
   if (isScalar(version)) version.type = "QUOTE_DOUBLE"; // `version: 2.0` would be a float

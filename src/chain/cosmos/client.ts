@@ -1,8 +1,9 @@
 /**
- * `ChainClient` for Akash's Cosmos chain (akashnet-2, sandbox-2, the local devnet), built on
- * chain-sdk: queries go through `createChainNodeSDK` (gRPC), signing through `createStargateClient`
- * (whose registry knows every chain-sdk message type), and broadcasting through cosmjs' CometBFT
- * client, because the deployer needs control that `signAndBroadcast` does not give:
+ * `ChainClient` for Akash's Cosmos chain (akashnet-2, sandbox-2, the local devnet): queries go
+ * through chain-sdk's `createChainNodeSDK` (gRPC), simulation and signing through cosmjs'
+ * `SigningStargateClient` with a registry of the messages the deployer sends (chain-sdk's codecs),
+ * and broadcasting through cosmjs' CometBFT client (over `comet-rpc.ts`), because the deployer
+ * needs control that `signAndBroadcast` does not give:
  *
  * - the hash is known before the transaction is sent (callers record it: after a crash the
  *   transaction is found again by hash instead of being sent twice);
@@ -12,10 +13,8 @@
  * - a sequence mismatch is re-signed with a fresh sequence after a short wait.
  */
 import { createHash } from "node:crypto";
-import { createChainNodeSDK, createStargateClient } from "@akashnetwork/chain-sdk";
-import { TxRaw } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
 import type { EncodeObject } from "@cosmjs/proto-signing";
-import { connectComet } from "@cosmjs/tendermint-rpc";
+import type { CometClient as CosmjsCometClient } from "@cosmjs/tendermint-rpc";
 import { ChainTxError, ChainUnavailableError, TxTimeoutError, type TxFailureKind } from "../errors.js";
 import type { Network } from "../networks.js";
 import { errorText, isConnectionError, sleep, withRetry, type RetryPolicy } from "../retry.js";
@@ -40,6 +39,8 @@ import type { Mnemonic } from "../wallet.js";
 import { bidFromProto, coin, deploymentFromProto, leaseFromProto, longToNumber, orderFromProto } from "./convert.js";
 import { deriveKeys, type AkashKeys } from "./keys.js";
 import { describeMsg, MESSAGE_TYPES, toEncodeObject } from "./messages.js";
+import { connectCometOverNodeHttp } from "./comet-rpc.js";
+import { createChainNodeSDK, Registry, SigningStargateClient, TxRaw } from "./vendor-entry.js";
 
 type NodeSdk = ReturnType<typeof createChainNodeSDK>;
 
@@ -54,7 +55,6 @@ interface CometClient {
   broadcastTxSync(params: { tx: Uint8Array }): Promise<{ code: number; codespace?: string; log?: string }>;
   disconnect(): void;
 }
-type StargateTxClient = ReturnType<typeof createStargateClient>;
 
 export interface CosmosClientOptions {
   /** Simulated gas × this; default 2 (Console's tx-signer value: state can change between simulation and the block, e.g. more bids to close when a lease lands). */
@@ -89,7 +89,10 @@ export class CosmosChainClient implements ChainClient {
   readonly chainId: string;
   readonly address: string;
   readonly gasPrice: { denom: string; price: number };
-  private comet: Promise<CometClient> | undefined;
+  /** The node's CometBFT client (cosmjs' type; `CometClient` above is the part this file calls). */
+  private comet: Promise<CosmjsCometClient> | undefined;
+  private signing: Promise<SigningStargateClient> | undefined;
+  private depositParamsRead: Promise<DepositParams> | undefined;
   private readonly gasMargin: number;
   private readonly log: (message: string) => void;
   private readonly rpcRetry: RetryPolicy;
@@ -98,7 +101,6 @@ export class CosmosChainClient implements ChainClient {
     private readonly network: Network,
     private readonly keys: AkashKeys,
     private readonly sdk: NodeSdk,
-    private txClient: StargateTxClient,
     private readonly options: CosmosClientOptions,
   ) {
     this.chainId = network.chainId;
@@ -122,28 +124,21 @@ export class CosmosChainClient implements ChainClient {
     const sdk = createChainNodeSDK({
       query: { baseUrl: network.grpc, transportOptions: { retry: { maxAttempts: 3, maxDelayMs: 2000 }, defaultTimeoutMs: 15_000 } },
     });
-    return new CosmosChainClient(network, keys, sdk, newTxClient(network, keys), options);
+    return new CosmosChainClient(network, keys, sdk, options);
   }
 
-  /**
-   * chain-sdk's stargate client caches its connection promise, a rejected one included: after a
-   * failed connect every later call fails. So a connection error replaces the whole client.
-   */
-  private resetTxClient(): void {
-    const old = this.txClient;
-    this.txClient = newTxClient(this.network, this.keys);
-    void old.disconnect().catch(() => undefined);
-  }
-
-  /** Retry policy for simulate and sign: connection errors reset the client before the next try. */
-  private txRetry(): RetryPolicy {
-    return {
-      ...this.rpcRetry,
-      onRetry: (err, attempt, delay) => {
-        this.resetTxClient();
-        this.rpcRetry.onRetry?.(err, attempt, delay);
-      },
-    };
+  /** Simulates and signs over the same CometBFT connection as everything else (connected on first use). */
+  private signingClient(): Promise<SigningStargateClient> {
+    if (!this.signing) {
+      const registry = new Registry(MESSAGE_TYPES.map((type) => [type.typeUrl, type] as [string, typeof type]));
+      const signing = this.connectedComet().then((comet) => SigningStargateClient.createWithSigner(comet, this.keys.directSigner, { registry }));
+      // A failed connection is tried again next time (cometClient() forgets it too).
+      signing.catch(() => {
+        if (this.signing === signing) this.signing = undefined;
+      });
+      this.signing = signing;
+    }
+    return this.signing;
   }
 
   /** The amino signer behind the address, for provider JWTs (ES256KADR36). */
@@ -246,9 +241,18 @@ export class CosmosChainClient implements ChainClient {
     return response.balances.map(coin);
   }
 
-  async depositParams(): Promise<DepositParams> {
-    const response = await this.query("read deployment params", () => this.sdk.akash.deployment.v1beta4.getParams({}));
-    return { minDeposits: (response.params?.minDeposits ?? []).map(coin) };
+  /** Read once per client: the minimum deposits change only by governance. */
+  depositParams(): Promise<DepositParams> {
+    if (!this.depositParamsRead) {
+      const read = this.query("read deployment params", () => this.sdk.akash.deployment.v1beta4.getParams({})).then((response) => ({
+        minDeposits: (response.params?.minDeposits ?? []).map(coin),
+      }));
+      read.catch(() => {
+        if (this.depositParamsRead === read) this.depositParamsRead = undefined;
+      });
+      this.depositParamsRead = read;
+    }
+    return this.depositParamsRead;
   }
 
   async mintParams(): Promise<MintParams> {
@@ -325,7 +329,7 @@ export class CosmosChainClient implements ChainClient {
       let signed: Uint8Array;
       try {
         // Signing is deterministic (RFC 6979): a retried sign with the same sequence gives the same bytes.
-        const raw = await withRetry(() => this.txClient.sign(objects, fee, memo), this.txRetry());
+        const raw = await withRetry(async () => (await this.signingClient()).sign(this.address, objects, fee, memo), this.rpcRetry);
         signed = TxRaw.encode(TxRaw.fromPartial(raw)).finish();
       } catch (err) {
         throw this.classifyQueryError(err, what, "sign");
@@ -371,8 +375,7 @@ export class CosmosChainClient implements ChainClient {
 
   private async simulate(objects: EncodeObject[], memo: string, what: string): Promise<number> {
     try {
-      const estimate = await withRetry(() => this.txClient.estimateFee(objects, memo), this.txRetry());
-      return Number(estimate.gas);
+      return await withRetry(async () => (await this.signingClient()).simulate(this.address, objects, memo), this.rpcRetry);
     } catch (err) {
       throw this.classifyQueryError(err, what, "simulate");
     }
@@ -470,12 +473,19 @@ export class CosmosChainClient implements ChainClient {
     return this.network.blockSeconds * 1000;
   }
 
-  private cometClient(): Promise<CometClient> {
+  private connectedComet(): Promise<CosmjsCometClient> {
     if (!this.comet) {
-      this.comet = connectComet(this.network.rpc) as unknown as Promise<CometClient>;
-      this.comet.catch(() => (this.comet = undefined));
+      const comet = connectCometOverNodeHttp(this.network.rpc);
+      comet.catch(() => {
+        if (this.comet === comet) this.comet = undefined;
+      });
+      this.comet = comet;
     }
     return this.comet;
+  }
+
+  private cometClient(): Promise<CometClient> {
+    return this.connectedComet() as unknown as Promise<CometClient>;
   }
 
   private async rpc<T>(operation: string, call: (client: CometClient) => Promise<T>): Promise<T> {
@@ -500,21 +510,10 @@ export class CosmosChainClient implements ChainClient {
   async close(): Promise<void> {
     const comet = this.comet;
     this.comet = undefined;
+    this.signing = undefined;
+    // The signing client shares this connection: disconnecting it once closes both.
     if (comet) (await comet.catch(() => undefined))?.disconnect();
-    await this.txClient.disconnect().catch(() => undefined);
   }
-}
-
-function newTxClient(network: Network, keys: AkashKeys): StargateTxClient {
-  return createStargateClient({
-    baseUrl: network.rpc,
-    signer: keys.directSigner,
-    // chain-sdk resolves message types only for services already loaded; name ours up front.
-    builtInTypes: MESSAGE_TYPES,
-    // We apply our own margin to the simulated gas, so chain-sdk's estimate must be the raw one.
-    gasMultiplier: 1,
-    defaultGasPrice: network.gasPrice,
-  });
 }
 
 function classify(code: number, codespace: string, log: string): TxFailureKind {

@@ -5,12 +5,20 @@
  * 18-decimal `LegacyDec` wire form; the type URL is `/${Msg.$type}` (the leading slash matters).
  */
 import type { EncodeObject, GeneratedType } from "@cosmjs/proto-signing";
-import { MsgCreateDeployment, MsgUpdateDeployment, MsgCloseDeployment, GroupSpec as ProtoGroupSpec } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
-import { MsgCreateLease } from "@akashnetwork/chain-sdk/private-types/akash.v1beta5";
-import { MsgAccountDeposit, MsgMintACT, Scope, Source } from "@akashnetwork/chain-sdk/private-types/akash.v1";
 import type { GroupSpec } from "../../sdl/groups.js";
 import type { StorageVolume, UnitResources } from "../../sdl/resources.js";
 import type { ChainMsg } from "../types.js";
+import {
+  GroupSpec as ProtoGroupSpec,
+  MsgAccountDeposit,
+  MsgCloseDeployment,
+  MsgCreateDeployment,
+  MsgCreateLease,
+  MsgMintACT,
+  MsgUpdateDeployment,
+  Scope,
+  Source,
+} from "./vendor-entry.js";
 
 type ProtoGroupSpecInput = Parameters<typeof ProtoGroupSpec.fromPartial>[0];
 
