@@ -13,7 +13,7 @@ import { Secp256k1, Secp256k1Signature, sha256 } from "@cosmjs/crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deriveKeys, type AkashKeys } from "../src/chain/cosmos/keys.js";
 import { Mnemonic } from "../src/chain/wallet.js";
-import { ProviderClient, ProviderHttpError, ProviderTlsError, ProviderUnavailableError, parseLeaseStatus } from "../src/provider/client.js";
+import { ProviderClient, ProviderConnectError, ProviderHttpError, ProviderTlsError, ProviderUnavailableError, parseLeaseStatus } from "../src/provider/client.js";
 import { ProviderJwts } from "../src/provider/jwt.js";
 import { clearPinnedCertificates, type OnChainCertificate } from "../src/provider/tls.js";
 
@@ -27,7 +27,8 @@ interface Seen {
   body: Buffer;
 }
 
-type Handler = (req: Seen) => { status: number; body?: string; hang?: boolean };
+/** `hang`: never answer; `drop`: close the connection without an answer. */
+type Handler = (req: Seen) => { status: number; body?: string; hang?: boolean; drop?: boolean };
 
 let tenant: AkashKeys;
 let providerAddress: string;
@@ -37,6 +38,8 @@ let server: Server;
 let port: number;
 let seen: Seen[];
 let handler: Handler;
+/** TLS connections the provider accepted, ever. */
+let connections = 0;
 
 beforeAll(async () => {
   tenant = await deriveKeys(new Mnemonic(TENANT_MNEMONIC));
@@ -51,10 +54,12 @@ beforeAll(async () => {
       seen.push(request);
       const answer = handler(request);
       if (answer.hang) return; // never answers: the client must time out
+      if (answer.drop) return req.socket.destroy();
       res.writeHead(answer.status, { "Content-Type": "application/json" });
       res.end(answer.body ?? "");
     });
   });
+  server.on("secureConnection", () => connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
 });
@@ -154,6 +159,43 @@ describe("provider client: TLS", () => {
     });
     await expect(impostor.status()).rejects.toThrow(new RegExp(`CN "${providerAddress}" is not the provider's address ${tenant.address}`));
     expect(seen).toEqual([]);
+  });
+});
+
+describe("provider client: connections", () => {
+  it("keeps one verified connection for consecutive requests, and the certificate is checked once", async () => {
+    handler = () => ({ status: 200, body: "{}" });
+    let lookups = 0;
+    const c = client(() => {
+      lookups++;
+      return published();
+    });
+    const before = connections;
+    for (let i = 0; i < 4; i++) await c.status();
+    await c.leaseStatus("7", 1, 1);
+    expect(seen).toHaveLength(5);
+    expect(connections - before).toBe(1);
+    expect(lookups).toBe(1);
+  });
+
+  it("replaces at once a kept connection the provider closed without answering", async () => {
+    let calls = 0;
+    handler = () => (++calls === 2 ? { status: 0, drop: true } : { status: 200, body: "{}" });
+    const c = client(published());
+    const before = connections;
+    await c.status();
+    // status() has no retry of its own: only the stale-connection replacement can make this pass.
+    await expect(c.status()).resolves.toEqual({});
+    expect(calls).toBe(3);
+    expect(connections - before).toBe(2);
+  });
+
+  it("a connection the provider drops on a fresh connection is an error, not retried by status()", async () => {
+    handler = () => ({ status: 0, drop: true });
+    const error = await client(published())
+      .status()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderConnectError);
   });
 });
 

@@ -10,8 +10,13 @@
  *   provider learns of leases from blocks, so a new block is when its answer may change;
  * - 5xx, refused or reset connections and timeouts: retried with backoff;
  * - 401 and 422 are the caller's problem: thrown at once, quoting the provider.
+ *
+ * Connections are kept open between requests (`VerifiedConnections`), each one verified as it is
+ * opened; a kept connection the provider closed meanwhile is replaced once, without a retry delay.
  */
-import { request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type ClientRequestArgs, type IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
 import { sleep } from "../chain/retry.js";
 import type { ProviderScope, TokenSource } from "./jwt.js";
 import { connectVerified, ProviderConnectError, ProviderTlsError, type ProviderTrust } from "./tls.js";
@@ -105,6 +110,7 @@ export class ProviderClient {
   readonly provider: string;
   readonly hostUri: string;
   private readonly timeoutMs: number;
+  private readonly connections: VerifiedConnections;
   private readonly initialDelay: number;
   private readonly maxDelay: number;
   private readonly log: (message: string) => void;
@@ -113,6 +119,7 @@ export class ProviderClient {
     this.provider = options.provider;
     this.hostUri = options.hostUri.replace(/\/+$/, "");
     this.timeoutMs = options.requestTimeoutMs ?? 15_000;
+    this.connections = new VerifiedConnections(async () => (await connectVerified(this.hostUri, this.options.trust, this.timeoutMs)).socket);
     this.initialDelay = options.initialRetryDelayMs ?? 100;
     this.maxDelay = options.maxRetryDelayMs ?? 6000;
     this.log = options.log ?? (() => {});
@@ -194,8 +201,6 @@ export class ProviderClient {
   }
 
   private async send(method: string, path: string, opts: { body?: string; scope?: ProviderScope; timeoutMs?: number }): Promise<HttpAnswer> {
-    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
-    const url = new URL(this.hostUri);
     const headers: Record<string, string> = { Accept: "application/json" };
     if (opts.scope) headers.Authorization = `Bearer ${await this.options.tokens.token(this.provider, opts.scope)}`;
     const body = opts.body === undefined ? undefined : Buffer.from(opts.body, "utf8");
@@ -203,38 +208,67 @@ export class ProviderClient {
       headers["Content-Type"] = "application/json";
       headers["Content-Length"] = String(body.length);
     }
-    const { socket } = await connectVerified(this.hostUri, this.options.trust, timeoutMs);
+    try {
+      return await this.exchange(method, path, headers, body, opts.timeoutMs ?? this.timeoutMs);
+    } catch (err) {
+      // The provider closed the kept-alive connection just as it was reused: a new one, once.
+      if (err instanceof StaleConnectionError) return this.exchange(method, path, headers, body, opts.timeoutMs ?? this.timeoutMs);
+      throw err;
+    }
+  }
+
+  private exchange(method: string, path: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number): Promise<HttpAnswer> {
+    const url = new URL(this.hostUri);
     return new Promise<HttpAnswer>((resolve, reject) => {
+      let answered = false;
       const req = httpRequest(
-        {
-          method,
-          host: url.hostname,
-          port: url.port || 443,
-          path,
-          headers: { ...headers, Host: url.host },
-          createConnection: () => socket,
-        },
+        { method, host: url.hostname, port: url.port || 443, path, headers: { ...headers, Host: url.host }, agent: this.connections },
         (res: IncomingMessage) => {
+          answered = true;
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            socket.destroy();
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
-          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
           res.on("error", (err) => reject(new ProviderConnectError(this.hostUri, err.message)));
         },
       );
-      // Our own timer: the request's `timeout` option does not arm on a socket handed in already connected.
+      // Our own timer, over the whole exchange (connecting included).
       const timer = setTimeout(() => req.destroy(new ProviderTimeoutError(this.hostUri, `${method} ${path}`, timeoutMs)), timeoutMs);
       req.on("close", () => clearTimeout(timer));
-      req.on("error", (err) => {
+      req.on("error", (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        socket.destroy();
-        reject(err instanceof ProviderTimeoutError ? err : new ProviderConnectError(this.hostUri, (err as NodeJS.ErrnoException).code ?? err.message));
+        if (err instanceof ProviderTimeoutError || err instanceof ProviderTlsError || err instanceof ProviderConnectError) return reject(err);
+        if (req.reusedSocket && !answered && (err.code === "ECONNRESET" || err.code === "EPIPE")) return reject(new StaleConnectionError());
+        reject(new ProviderConnectError(this.hostUri, err.code ?? err.message));
       });
       req.end(body);
     });
   }
+}
+
+/**
+ * The connections to one provider, kept open between requests (a deploy asks for a lease's status
+ * every quarter block): only the first request pays the TCP and TLS handshakes and the certificate
+ * check. Each connection is opened by `connectVerified`, so no request is ever written to a peer
+ * that was not verified; the agent only decides when to reuse one.
+ */
+class VerifiedConnections extends HttpAgent {
+  constructor(private readonly open: () => Promise<TLSSocket>) {
+    super({ keepAlive: true, maxSockets: 4 });
+  }
+
+  override createConnection(_options: ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): undefined {
+    // Node's agents accept a connection handed to the callback later.
+    this.open().then(
+      (socket) => callback?.(null, socket),
+      (err: Error) => callback?.(err, undefined as unknown as Duplex),
+    );
+    return undefined;
+  }
+}
+
+/** A kept-alive connection that turned out closed before the request got an answer. */
+class StaleConnectionError extends Error {
+  override readonly name = "StaleConnectionError";
 }
 
 /** Waits `ms`, or until `sooner` resolves if that comes first (then tells it to stop). */
