@@ -5,17 +5,16 @@
  * connections, and an escrow that runs dry.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { activeOnChain, DEVNET_AVAILABLE, DEVNET_MISSING, mintAct, readState, runCommand, startTestNet, summaryOf, type TestNet } from "./support/deploy-devnet.js";
+import { activeOnChain, DEVNET_AVAILABLE, DEVNET_MISSING, LOCAL_JSONL, readState, runCommand, startFundedTestNet, summaryOf, type TestNet, WEB_STACK } from "./support/deploy-devnet.js";
 
-const STACK = "test/fixtures/deploy/web.ts";
-const LOCAL = { network: "local", yes: true, output: "jsonl" };
+const STACK = WEB_STACK;
+const LOCAL = LOCAL_JSONL;
 
 describe.skipIf(!DEVNET_AVAILABLE)(`deploy under devnet faults (${DEVNET_AVAILABLE ? "devnet present" : DEVNET_MISSING})`, () => {
   let net: TestNet;
 
   beforeAll(async () => {
-    net = await startTestNet();
-    await mintAct(net);
+    net = await startFundedTestNet();
   }, 60_000);
   afterAll(async () => net?.stop());
   afterEach(async () => {

@@ -121,6 +121,17 @@ export async function activeOnChain(chain: ChainClient): Promise<Array<{ dseq: s
  * Mints ACT for the test account. Establishes the AKT price on the mint ledger, which the deployer
  * reads when the chain's oracle query is not served (the devnet does not serve it yet).
  */
+/** The small one-service stack the deploy tests deploy, and the flags of an unattended local deploy. */
+export const WEB_STACK = "test/fixtures/deploy/web.ts";
+export const LOCAL_JSONL = { network: "local", yes: true, output: "jsonl" };
+
+/** A started test network whose wallet already holds ACT, as the deploy tests need. */
+export async function startFundedTestNet(): Promise<TestNet> {
+  const net = await startTestNet();
+  await mintAct(net);
+  return net;
+}
+
 export async function mintAct(net: TestNet, burnUakt = 100_000_000n): Promise<void> {
   const before = await uact(net.chain);
   await net.chain.signAndBroadcast([{ type: "mint-act", burn: { denom: "uakt", amount: burnUakt.toString() } }]);
