@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Builds the CLI. Runs on `npm ci` (the `prepare` script) and before tests.
 //
-// Why a bundle: `akash-stack lint` must cold-start in at most twice the time of `node -e 0`, and
-// resolving dozens of ESM files from node_modules costs more than the lint itself. esbuild puts the
-// lint path (our code, `yaml`, `commander`, the precompiled schema validator) in one file and splits
-// every other command into chunks loaded only when that command runs.
+// Why bundles: `akash-stack lint` must cold-start in at most twice the time of `node -e 0`, and
+// resolving dozens of ESM files from node_modules costs more than the lint itself. The lint path
+// (the program with commander, the lint engine, js-yaml, the precompiled schema validator) is one
+// CommonJS bundle with a V8 code cache, loaded by the small CommonJS executable dist/cli.js
+// (src/cli/main.ts says why); every other command is split into ES chunks loaded only when that
+// command runs.
 //
 // The chain libraries (@akashnetwork/chain-sdk, @cosmjs/*) are bundled too, into chunks that only
 // the commands talking to a network load: from node_modules they are hundreds of files (chain-sdk
@@ -21,7 +23,7 @@
 //     relative to its own package;
 //   - playwright-core, zx: tools of the scripts and tests, kept out should a CLI file ever import one.
 import { build } from "esbuild";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { assertNoCommonJsChunks, commonJsDynamicImports } from "./esbuild-cjs-dynamic-imports.mjs";
@@ -35,28 +37,32 @@ if (existsSync(compileSchema)) {
   await compileSchemaValidator();
 }
 
-// 2. Bundle the CLI. Chunk names carry content hashes, so clear old ones first. The chain
-//    libraries go first, into their own CommonJS bundle with a V8 code cache, which the CLI
-//    imports in place of src/chain/cosmos/vendor-entry.ts (that file says why).
-const chunks = join(root, "dist", "chunks");
+// 2. Bundle the commands other than `lint` as ES modules: dist/chunks/commands.mjs (src/cli/commands.ts)
+//    and the chunks it imports, one per command plus shared code. Chunk names carry content hashes,
+//    so clear old ones first. The chain libraries go first, into their own CommonJS bundle with a
+//    V8 code cache, which these chunks import in place of src/chain/cosmos/vendor-entry.ts (that
+//    file says why). The chunks are `.mjs`: dist/ is a CommonJS package (see step 4).
+const dist = join(root, "dist");
+const chunks = join(dist, "chunks");
 rmSync(chunks, { recursive: true, force: true });
 mkdirSync(chunks, { recursive: true });
 const { buildCachedBundles, buildChainVendor } = await import(join(root, "scripts", "build-cached-bundles.mjs"));
 const chainVendorExports = await buildChainVendor(chunks, root);
 const bundled = await build({
-  entryPoints: { cli: join(root, "src", "cli", "main.ts") },
-  outdir: join(root, "dist"),
+  entryPoints: { "chunks/commands": join(root, "src", "cli", "commands.ts") },
+  outdir: dist,
+  outExtension: { ".js": ".mjs" },
   bundle: true,
   splitting: true,
   format: "esm",
   platform: "node",
   target: "node20",
   sourcemap: "linked",
-  // Smaller chunks parse faster: the lint cold start is mostly reading the engine chunk.
+  // Smaller chunks parse faster.
   minify: true,
   keepNames: true,
   chunkNames: "chunks/[name]-[hash]",
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __akCreateRequire } from 'node:module'; const require = __akCreateRequire(import.meta.url);" },
+  banner: { js: "import { createRequire as __akCreateRequire } from 'node:module'; const require = __akCreateRequire(import.meta.url);" },
   external: ["@grpc/*", "playwright-core", "zx", "esbuild"],
   plugins: [commonJsDynamicImports(), chainVendorFromBundle(chainVendorExports)],
   metafile: true,
@@ -64,9 +70,25 @@ const bundled = await build({
 });
 assertNoCommonJsChunks(bundled.metafile);
 
-// 3. The lint engine and the `yaml` package as CommonJS bundles with V8 code caches, beside the
-//    chunk of src/cli/lint.ts that loads them (src/sdl/cached-script.ts says why).
+// 3. The front bundle (the program, `lint` and its engine) and the `yaml` package as CommonJS
+//    bundles with V8 code caches, in the chunks folder (src/cli/main.ts says why).
 await buildCachedBundles(chunks, root);
+
+// 4. The executable: src/cli/main.ts as a small CommonJS file, dist/cli.js. dist/package.json makes
+//    `.js` files under dist/ CommonJS for Node (the project itself is an ES module package).
+writeFileSync(join(dist, "package.json"), `${JSON.stringify({ type: "commonjs", private: true }, null, 2)}\n`);
+await build({
+  entryPoints: [join(root, "src", "cli", "main.ts")],
+  outfile: join(dist, "cli.js"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  sourcemap: "linked",
+  minify: true,
+  banner: { js: "#!/usr/bin/env node" },
+  logLevel: "warning",
+});
 
 /**
  * Replaces src/chain/cosmos/vendor-entry.ts with a module that loads chain-vendor.cjs (beside the

@@ -3,7 +3,7 @@
  * Each test here runs a shortcut next to the straightforward path it replaces and expects the same
  * result: rule-id ordering without ICU, the parser's plain data instead of `toPlain`, the folder
  * walk's text instead of a second read, the per-day denom policy, and the pre-compiled bundles
- * (lint engine, `yaml` package) with their V8 code caches.
+ * (the CLI front with the lint engine, the `yaml` package) with their V8 code caches.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -194,7 +194,7 @@ describe("the pre-compiled bundles with V8 code caches", () => {
     const script = pathToFileURL(join(PROJECT_ROOT, "scripts", "build-cached-bundles.mjs")).href;
     const { buildCachedBundles } = (await import(script)) as { buildCachedBundles(folder: string, root: string): Promise<void> };
     await buildCachedBundles(folder, PROJECT_ROOT);
-    const loaded = runCachedBundle(join(folder, "lint-engine.cjs"));
+    const loaded = runCachedBundle(join(folder, "cli-front.cjs"));
     engine = loaded.exports as typeof engine;
     engineCacheAccepted = loaded.cacheAccepted;
   });

@@ -1,29 +1,11 @@
 /**
  * The `akash-stack lint` action: lint the paths, print in the chosen format, return the exit code.
- * Loaded by `main.ts` only when `lint` runs.
+ * In the built CLI this module, the lint engine, js-yaml and the schema validator are all in the
+ * pre-compiled front bundle (see src/cli/main.ts), so a cold lint compiles none of them.
  */
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { RuleInfo } from "../sdl/findings.js";
-import { runCachedBundle } from "../sdl/cached-script.js";
+import { RULES, exitCodeFor, lintFiles } from "../lint/engine.js";
 import { FORMATTERS, type FormatName } from "../lint/output/index.js";
-
-type LintEngine = typeof import("../lint/engine.js");
-
-/** The engine bundle's file name; scripts/build-cached-bundles.mjs writes it beside this code. */
-export const LINT_ENGINE_FILE = "lint-engine.cjs";
-
-/**
- * The lint engine: in the built CLI, the pre-compiled bundle beside this module's code (a cold
- * lint then skips compiling the engine, js-yaml and the schema validator; see cached-script.ts);
- * from source, or when the bundle is missing, the ES modules.
- */
-async function loadLintEngine(): Promise<LintEngine> {
-  const bundle = join(dirname(fileURLToPath(import.meta.url)), LINT_ENGINE_FILE);
-  if (existsSync(bundle)) return runCachedBundle(bundle).exports as LintEngine;
-  return import("../lint/engine.js");
-}
 
 export interface LintFlags {
   format: FormatName;
@@ -44,7 +26,6 @@ const PREFIX = "akash-stack lint:";
 
 /** Runs `lint` and returns the process exit code (0 pass, 1 findings fail the run, 2 unreadable input). */
 export async function lintCommand(paths: readonly string[], flags: LintFlags, context: LintContext): Promise<number> {
-  const { RULES, exitCodeFor, lintFiles } = await loadLintEngine();
   const rules: readonly RuleInfo[] = RULES; // every rule the engine and the runner report
   const knownIds = new Set(rules.map((r) => r.id));
   for (const id of flags.ignore) {

@@ -42,8 +42,13 @@ const GO_ESCAPES: Record<string, string> = {
   "\\": "\\\\",
 };
 
-// Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space only.
-const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+/**
+ * Go's unicode.IsPrint beyond ASCII: letters, marks, numbers, punctuation and symbols. Built on
+ * first use: V8 parses a regular expression when it is created, and these Unicode classes cost
+ * every cold lint over a millisecond even though only a message about a non-ASCII value needs them.
+ */
+let goPrintable: RegExp | undefined;
+const isGoPrintable = (ch: string): boolean => (goPrintable ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u).test(ch);
 
 /** strconv.Quote: how NumError shows the input inside its message. */
 export function goQuote(s: string): string {
@@ -55,7 +60,7 @@ export function goQuote(s: string): string {
       continue;
     }
     const cp = ch.codePointAt(0)!;
-    if (ch === " " || (cp > 0x7f ? GO_PRINTABLE.test(ch) && !isSurrogate(cp) : cp >= 0x20 && cp < 0x7f)) out += ch;
+    if (ch === " " || (cp > 0x7f ? isGoPrintable(ch) && !isSurrogate(cp) : cp >= 0x20 && cp < 0x7f)) out += ch;
     else if (cp < 0x20 || cp === 0x7f) out += `\\x${hex(cp, 2)}`;
     else if (isSurrogate(cp)) out += "\\ufffd"; // a lone surrogate is invalid UTF-8 to Go
     else if (cp < 0x10000) out += `\\u${hex(cp, 4)}`;

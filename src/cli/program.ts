@@ -1,0 +1,403 @@
+/**
+ * The `akash-stack` program: every command, its arguments, options and help, and the exit codes.
+ * Each command is one row in `COMMANDS`: its name, a one-line summary, its arguments and options
+ * (cheap to declare), and a `run` that loads the implementation only when that command runs, so
+ * `akash-stack lint` never loads chain libraries: its cold start must stay within twice
+ * `node -e 0`. `lint` itself is imported here directly (its engine still loads on first use).
+ *
+ * The entry point (`main.ts`) passes in how to load the other commands' modules. In the built CLI
+ * this file is part of a CommonJS bundle with a V8 code cache (cli-front.cjs, written by
+ * scripts/build-cached-bundles.mjs), and the other commands stay ES chunks (src/cli/commands.ts).
+ *
+ * Exit codes shared by every command: 0 success, 1 the command's own failure (for `lint`: findings
+ * that fail the run), 2 usage errors and unreadable input, 3 an unexpected internal error (a bug).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import packageJson from "../../package.json" with { type: "json" };
+import { lintCommand, type LintFlags } from "./lint.js";
+import { FORMAT_NAMES } from "../lint/output/index.js";
+import { writeOutput } from "./write.js";
+
+/** Each command's implementation (every command but `lint`), loaded when it runs. */
+export interface CommandModules {
+  manifest(): Promise<typeof import("./manifest.js")>;
+  synth(): Promise<typeof import("./synth.js")>;
+  plan(): Promise<typeof import("./plan.js")>;
+  deploy(): Promise<typeof import("./deploy.js")>;
+  status(): Promise<typeof import("./status.js")>;
+  close(): Promise<typeof import("./close.js")>;
+  deposit(): Promise<typeof import("./deposit.js")>;
+  devnet(): Promise<typeof import("./devnet.js")>;
+  verify(): Promise<typeof import("./verify.js")>;
+  dns(): Promise<typeof import("./dns.js")>;
+}
+
+/** Loads the table of command modules (the first time a command other than `lint` runs). */
+export type LoadCommands = () => Promise<CommandModules>;
+
+/** What the commands get from the entry point. */
+interface ProgramEnv {
+  loadCommands: LoadCommands;
+  /** Where the program's own output goes (src/cli/write.ts; the build's warm-up swallows it). */
+  write: typeof writeOutput;
+}
+
+const PROGRAM = "akash-stack";
+const EXIT_USAGE = 2;
+const EXIT_INTERNAL = 3;
+
+interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Declares arguments, options and help text. Must not import the implementation. */
+  configure(command: Command): void;
+  /** Loads the implementation, runs it and returns the exit code. */
+  run(command: Command, env: ProgramEnv): Promise<number>;
+}
+
+const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "lint",
+    summary: "check SDL files against the Go parser, chain and provider rules",
+    configure: configureLint,
+    async run(command, { write }) {
+      const paths = command.processedArgs[0] as string[];
+      return lintCommand(paths, command.opts<LintFlags>(), { toolVersion: packageJson.version, write });
+    },
+  },
+  {
+    name: "manifest",
+    summary: "print the manifest a provider receives for an SDL (or its hash with --hash)",
+    configure(command) {
+      command
+        .argument("<file>", "the SDL file")
+        .option("--hash", "print only the hex SHA-256 version hash that goes on chain")
+        .addHelpText(
+          "after",
+          `
+Prints the canonical sorted JSON, byte for byte what a provider receives, followed by a newline.
+Works on any SDL the Go parser accepts (chain pricing rules do not apply). Exit codes: 0 printed,
+1 the SDL has errors the Go parser or the provider's manifest check would reject, 2 unreadable file.`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runManifest } = await (await loadCommands()).manifest();
+      return runManifest(command.processedArgs[0] as string, command.opts<{ hash?: boolean }>());
+    },
+  },
+  {
+    name: "synth",
+    summary: "turn a typed stack (stacks/NAME.ts or a path) into canonical SDL",
+    configure(command) {
+      command
+        .argument("<stack>", "a stack name under stacks/ (registry, backend) or a path to a .ts stack file")
+        .option("-o, --out <dir>", "folder for STACK.sdl.yaml", "out")
+        .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--check", "compare with the file in --out instead of writing it; exit 1 on drift")
+        .addHelpText(
+          "after",
+          `
+Secrets are written as <secret:NAME> placeholders; values are read only at deploy time.
+Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifted, 2 usage errors.`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runSynth } = await (await loadCommands()).synth();
+      return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean }>());
+    },
+  },
+  {
+    name: "plan",
+    summary: "show what a deploy would change on chain: create, update in place, replace or nothing",
+    configure(command) {
+      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file"))
+        .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
+        .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--deposit <amount>", "escrow deposit for a new deployment, e.g. 5000000uact")
+        .addHelpText("after", "\nExit codes: 0 no changes, 2 changes, 1 error.");
+    },
+    async run(command, { loadCommands }) {
+      const { runPlan } = await (await loadCommands()).plan();
+      return runPlan(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "deploy",
+    summary: "deploy a stack: mint ACT if short, create, pick bids, lease, send manifests, wait until ready",
+    configure(command) {
+      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file"))
+        .option("-y, --yes", "do not ask before spending (minting ACT, creating the deployment)")
+        .addOption(new Option("--output <format>", "text for people, jsonl for machines (one object per step)").choices(["text", "jsonl"]).default("text"))
+        .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--deposit <amount>", "escrow deposit, e.g. 5000000uact (default: enough for an hour, at least the chain minimum)")
+        .option("--max-price <amount>", "refuse bids above this price per block, e.g. 1000uact")
+        .addOption(new Option("--auditor <address>", "only providers signed by this auditor (repeatable)").argParser(collectValues).default([], "none"))
+        .addOption(new Option("--attribute <key=value>", "only providers with this attribute (repeatable)").argParser(collectValues).default([], "none"))
+        .addOption(new Option("--allow-provider <address>", "only these providers (repeatable)").argParser(collectValues).default([], "any"))
+        .addOption(new Option("--deny-provider <address>", "never these providers (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--bid-timeout <seconds>", "how long to wait for bids before closing the deployment and refunding")
+        .addOption(new Option("--secret-file <NAME=PATH>", "read secret NAME from a file instead of the environment (repeatable)").argParser(collectValues).default([], "none"))
+        .addHelpText(
+          "after",
+          `
+Running the same command again is safe: it resumes an interrupted deploy, sends nothing when nothing
+changed, updates in place when only images, env, commands or hosts changed, and replaces the
+deployment (new one ready first, then the old one closed) when resources, counts, prices or
+placement changed. After the services are ready it points the stack's DNS names at the leased IPs
+(with NAMECHEAP_* set) and verifies the services (not on local). Exit codes: 0 deployed; 1 failed
+(the message says whether it is resumable), also when the services are ready but the dns or verify
+step failed: the leases keep running, and running the same command repeats those steps; 2 usage.`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runDeploy } = await (await loadCommands()).deploy();
+      return runDeploy(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "status",
+    summary: "show a stack's deployment, leases, services, escrow balance and runway",
+    configure(command) {
+      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file")).addOption(
+        new Option("--output <format>", "output format").choices(["text", "json"]).default("text"),
+      );
+    },
+    async run(command, { loadCommands }) {
+      const { runStatus } = await (await loadCommands()).status();
+      return runStatus(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "close",
+    summary: "close a stack's deployment and report the refund",
+    configure(command) {
+      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file"));
+    },
+    async run(command, { loadCommands }) {
+      const { runClose } = await (await loadCommands()).close();
+      return runClose(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "deposit",
+    summary: "top up a stack's escrow (in uact) to extend its runway",
+    configure(command) {
+      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file")).requiredOption(
+        "--amount <amount>",
+        "how much to add, e.g. 5000000uact (5 ACT)",
+      );
+    },
+    async run(command, { loadCommands }) {
+      const { runDeposit } = await (await loadCommands()).deposit();
+      return runDeposit(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "devnet",
+    summary: "run a local Akash network (chain + providers) on loopback until stopped",
+    configure(command) {
+      command
+        .addOption(new Option("--block-time <ms>", "milliseconds between blocks").argParser(Number).default(1000))
+        .addOption(new Option("--providers <n>", "how many providers bid on orders").argParser(Number).default(3))
+        .addHelpText(
+          "after",
+          `
+Speaks CometBFT RPC, gRPC and grpc-gateway REST with akashnet-2's messages (chain id akash-local),
+and runs providers with the real REST API and JWT auth on HTTPS. Writes $AKASH_STACK_HOME/devnet.json
+(default .akash-stack/) for --network local. No containers run: providers report services ready.`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runDevnet } = await (await loadCommands()).devnet();
+      return runDevnet(command.opts<{ blockTime?: number; providers?: number }>());
+    },
+  },
+  {
+    name: "verify",
+    summary: "prove a deployed registry works: OCI push/pull, IPFS gateway, TLS, DNS",
+    configure(command) {
+      command
+        .argument("<target>", "registry (with --url), ipfs (with --gateway), or a stack name (with --network)")
+        .option("--url <url>", "the registry's base URL")
+        .option("--gateway <url>", "the IPFS gateway's base URL")
+        .option("--network <network>", "with a stack: which deployment's state to read")
+        .option("--username <user>", "registry user")
+        .option("--password-env <var>", "name of the environment variable that holds the registry password")
+        .option("--push-test", "push a generated image (one layer over 256 KiB), pull it back, check every digest, delete it")
+        .option("--allow-http", "allow plain http:// (tests and local registries only)")
+        .option("--cid <cid>", "with ipfs: check that the gateway serves bytes that hash to this CID")
+        .option("--ca <file>", "trust this CA for TLS checks (in addition to the system store)")
+        .addOption(new Option("--nameserver <ip[:port]>", "ask this nameserver instead of the zone's (repeatable)").argParser(collectValues).default([], "the zone's NS"))
+        .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
+        .option("--html <file>", "also write a self-contained status page")
+        .addOption(new Option("--timeout <seconds>", "per-request timeout").argParser(Number));
+    },
+    async run(command, { loadCommands, write }) {
+      const { runVerify, resolveVerifyKind } = await (await loadCommands()).verify();
+      const opts = command.opts<import("./verify.js").VerifyFlags>();
+      const resolved = resolveVerifyKind(command.processedArgs[0] as string, opts);
+      if ("error" in resolved) {
+        write("stderr", `${PROGRAM} verify: ${resolved.error}\n`);
+        return EXIT_USAGE;
+      }
+      return runVerify(resolved.kind, resolved.target, opts);
+    },
+  },
+  {
+    name: "dns",
+    summary: "point a stack's names at its leased IP: safe read-merge-write of a Namecheap zone",
+    configure(command) {
+      command
+        .argument("<action>", "plan (show changes), apply (write them) or rollback (restore the zone saved before the last write)")
+        .argument("[stack]", "a stack whose DNS records and deploy state to use (with --network)")
+        .option("--provider <name>", "DNS provider", "namecheap")
+        .option("--domain <domain>", "the zone, as registered at the provider")
+        .addOption(new Option("--record <NAME=TYPE:VALUE>", "a record to manage, e.g. registry=A:203.0.113.7 (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--ttl <seconds>", "TTL for --record records")
+        .option("--network <network>", "with a stack: which deployment's IPs to use")
+        .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
+        .option("-y, --yes", "apply without asking")
+        .option("--no-wait", "do not wait until every authoritative nameserver answers the new values")
+        .option("--wait-timeout <seconds>", "how long to wait for the nameservers (default 900)")
+        .option("--adopt", "take over names that have records this tool did not create")
+        .option("--force", "write even zones it would refuse (unknown EmailType, dynamic DNS rows, large changes)")
+        .option("--sandbox", "use Namecheap's sandbox API")
+        .addHelpText(
+          "after",
+          `
+Credentials come from NAMECHEAP_API_USER, NAMECHEAP_API_KEY, NAMECHEAP_USERNAME (defaults to the
+API user) and NAMECHEAP_CLIENT_IP (the whitelisted IPv4 address); NAMECHEAP_API_URL overrides the
+endpoint. Only managed names change; every other record and the EmailType are written back as read.
+Exit codes: plan 0 no changes, 2 changes, 1 errors; apply and rollback 0 done, 1 failed.`,
+        );
+    },
+    async run(command, { loadCommands, write }) {
+      const { runDns } = await (await loadCommands()).dns();
+      const [action, stack] = command.processedArgs as [string, string | undefined];
+      if (action !== "plan" && action !== "apply" && action !== "rollback") {
+        write("stderr", `${PROGRAM} dns: unknown action "${action}": use plan, apply or rollback\n`);
+        // plan uses 2 for "changes"; a usage error must not read as that
+        return 1;
+      }
+      return runDns(action, { ...command.opts(), stack });
+    },
+  },
+];
+
+/** Options every command that talks to a chain shares. */
+function chainOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--network <network>", "which network").choices(["mainnet", "sandbox", "local"]).makeOptionMandatory())
+    .option("--mnemonic-file <file>", "the wallet's mnemonic (mode 0600); default: the AKASH_MNEMONIC environment variable")
+    .option("--rpc <url>", "override the network's CometBFT RPC endpoint")
+    .option("--grpc <url>", "override the network's gRPC endpoint");
+}
+
+function collectValues(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function configureLint(command: Command): void {
+  command
+    .argument("[paths...]", "SDL files or folders to search (default: the current folder)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(FORMAT_NAMES).default("text"))
+    .addOption(
+      new Option("--max-warnings <count>", "fail the run when there are more than this many warnings (default: no limit)").argParser(
+        parseWarningCount,
+      ),
+    )
+    .addOption(
+      new Option("--ignore <rule-id>", "drop findings of this rule, also from the summary (repeatable, or comma-separated)")
+        .argParser(collectRuleIds)
+        .default([], "none"),
+    )
+    .addOption(new Option("--network <network>", "which network's rules apply").choices(["mainnet", "sandbox"]))
+    .addHelpText(
+      "after",
+      `
+Folders are searched recursively for *.yaml/*.yml files that look like an SDL (a top-level
+"services:" key and a "deployment:" or "profiles:" key); node_modules and dot-folders are skipped.
+A file named explicitly is always linted. Paths that cannot be read are reported on stderr, one
+line each; the other paths are still linted.
+
+Formats (all write the findings to stdout):
+  text     one line per finding: FILE:LINE:COL: SEVERITY RULE-ID MESSAGE
+           The summary ("2 errors, 1 warning in 3 files") goes to stderr, so stdout stays grep-able.
+  json     {"files":[{"path","findings":[{"ruleId","severity","layer","message","line","column","path"}]}],
+            "summary":{"files","errors","warnings"}}; lines and columns are 1-based, "path" is a JSON pointer
+  sarif    SARIF 2.1.0, for GitHub code scanning and other CI dashboards
+  github   ::error/::warning workflow commands (pull-request annotations); summary on stderr
+
+Exit codes:
+  0  nothing fails the run
+  1  an error finding, or more warnings than --max-warnings
+  2  a usage error, or input that cannot be read (a missing path, an unreadable file,
+     a folder without SDL files)
+  3  an internal error (a bug in akash-stack; please report it)`,
+    );
+}
+
+function parseWarningCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("Expected a whole number of warnings (0 or more).");
+  return Number(value);
+}
+
+function collectRuleIds(value: string, previous: string[]): string[] {
+  const ids = value
+    .split(",")
+    .map((id) => id.trim())
+    .filter((id) => id !== "");
+  return [...previous, ...ids];
+}
+
+
+/** Usage errors are one line on stderr, with where to find help. */
+function oneLineUsageError(commandPath: string) {
+  return (message: string, writeErr: (text: string) => void): void => {
+    const text = message.replace(/^error:\s*/, "").replace(/\s*\n\s*/g, " ").trim();
+    writeErr(`${commandPath}: ${text} (see '${commandPath} --help')\n`);
+  };
+}
+
+function buildProgram(env: ProgramEnv): Command {
+  const program = new Command(PROGRAM)
+    .description("Infrastructure as code for the Akash Network.")
+    .version(packageJson.version, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => env.write("stdout", text),
+      writeErr: (text) => env.write("stderr", text),
+      outputError: oneLineUsageError(PROGRAM),
+    });
+
+  for (const spec of COMMANDS) {
+    // `.command()` copies exitOverride and the output configuration from the program.
+    const command = program.command(spec.name).description(spec.summary);
+    command.configureOutput({ outputError: oneLineUsageError(`${PROGRAM} ${spec.name}`) });
+    spec.configure(command);
+    command.action(async (...args: unknown[]) => {
+      process.exitCode = await spec.run(args[args.length - 1] as Command, env);
+    });
+  }
+  return program;
+}
+
+/**
+ * Runs the program on `argv` (as `process.argv`) and sets `process.exitCode`. Never throws. `write`
+ * is where the program's own output goes (the build's warm-up passes one that swallows it).
+ */
+export async function runCli(argv: readonly string[], loadCommands: LoadCommands, write: typeof writeOutput = writeOutput): Promise<void> {
+  try {
+    await buildProgram({ loadCommands, write }).parseAsync(argv as string[], { from: "node" });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and --version end with code 0; every other commander exit is a usage error.
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    write("stderr", `${PROGRAM}: internal error: ${reason} (this is a bug; please report it)\n`);
+    process.exitCode = EXIT_INTERNAL;
+  }
+}
