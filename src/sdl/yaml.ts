@@ -163,9 +163,13 @@ function finish(root: YNode, problems: YamlProblem[], positionAt: (offset: numbe
  * loses a line after some syntax errors, which shifted every later position).
  */
 export function positionsOf(text: string): (offset: number) => Position {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  // Built on first use: the fast parse paths compute every position themselves, so most files never ask.
+  let starts: number[] | undefined;
   return (offset: number): Position => {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+    }
     const o = Math.max(0, Math.min(offset, text.length));
     let lo = 0;
     let hi = starts.length - 1;
