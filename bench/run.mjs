@@ -315,6 +315,8 @@ function main() {
   ensureBuilt();
   const corpusPresent = existsSync(AWESOME);
   process.stdout.write(`akash-stack bench: node ${process.version}, ${NODE}\n`);
+  const stripped = [...STRIPPED_ENV].filter((name) => process.env[name] !== undefined);
+  if (stripped.length > 0) process.stdout.write(`measured processes run without ${stripped.join(" and ")} (set here; see bench/run.mjs)\n`);
 
   const scratch = mkdtempSync(join(tmpdir(), "akash-stack-bench-sample-"));
   const probe = rssProbe();
