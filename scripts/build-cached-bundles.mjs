@@ -349,7 +349,7 @@ function writeCache(file, script) {
  * them lives). `root` is the project root.
  */
 export async function buildCachedBundles(folder, root) {
-  // The yaml package first: the engine's warm-up loads it from beside the engine bundle.
+  // The yaml package first: the front bundle's warm-up loads it from beside itself.
   const yamlFile = join(folder, "yaml-vendor.cjs");
   const yaml = writeAndEvaluate(yamlFile, await wrappedBundle(require.resolve("yaml")));
   for (const text of YAML_WARM_UP) {

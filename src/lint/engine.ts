@@ -1,8 +1,6 @@
 /**
- * What `akash-stack lint` needs from the lint engine, in one module: the build bundles it (with
- * everything it imports: the SDL engine, js-yaml, the schema validator) into one file with a V8
- * code cache, which `src/cli/lint.ts` loads instead of these ES modules when it exists (see
- * `src/sdl/cached-script.ts` for why).
+ * What `akash-stack lint` needs from the lint engine, in one module. In the built CLI it is part of
+ * the front bundle with a V8 code cache (src/cli/main.ts and src/sdl/cached-script.ts say why).
  */
 export { exitCodeFor, lintFiles } from "./run.js";
 export type { LintReport } from "./run.js";

@@ -9,17 +9,12 @@ import type { Expose, HttpOptions, Sdl, Service } from "./model.js";
 import { EndpointKind, sortEndpoints, type ResourceEndpoint } from "./resources.js";
 import { child } from "./yaml.js";
 
-/** `akash.manifest.v2beta3.ServiceExposeHTTPOptions`. */
-export interface ManifestHttpOptions {
-  maxBodySize: number;
-  readTimeout: number;
-  sendTimeout: number;
-  nextTries: number;
-  nextTimeout: number;
-  nextCases: string[];
-  /** 0 = unset (omitted from JSON, so manifests without it keep their hash). */
-  proxyBufferSize: number;
-}
+/**
+ * `akash.manifest.v2beta3.ServiceExposeHTTPOptions`: the SDL's HTTP options without the YAML
+ * nodes they came from (a `proxyBufferSize` of 0 is omitted from the JSON, so manifests without
+ * it keep their hash).
+ */
+export type ManifestHttpOptions = Omit<HttpOptions, "nodes">;
 
 /** `akash.manifest.v2beta3.ServiceExpose`. */
 export interface ServiceExpose {
