@@ -2,9 +2,9 @@
 // Writes the bundles that the CLI loads with a V8 code cache (src/sdl/cached-script.ts says why),
 // each as NAME.cjs plus NAME.cache in the folder of the CLI's chunks:
 //
-//   cli-front.cjs    src/cli/front.ts: the program (commander, every command's options), `lint`
-//                    and the lint engine (the SDL engine, js-yaml, the schema validator), loaded by
-//                    dist/cli.js (src/cli/main.ts);
+//   cli-front.cjs    src/cli/front.ts: the program (commander, every command's options), `lint`,
+//                    `manifest` and the lint engine (the SDL engine, js-yaml, the schema
+//                    validator), loaded by dist/cli.js (src/cli/main.ts);
 //   yaml-vendor.cjs  the `yaml` package: the engine's slow parse path, synthesis and filling secrets
 //                    (src/sdl/yaml-vendor.ts);
 //   chain-vendor.cjs src/chain/cosmos/vendor-entry.ts: chain-sdk, cosmjs and noble as the chain
@@ -313,18 +313,27 @@ async function wrappedBundleWithMetafile(entry, options = {}) {
 }
 
 /**
- * Makes `require("node:NAME")` in the bundle return a stand-in that loads the module on first
- * property access. For child_process: commander requires it at load time, only for git-style
- * executable subcommands we never use, and loading it (with net, dgram and friends) costs a cold
- * `akash-stack lint` about a fifth of `node -e 0`.
+ * Makes the bundle's `node:NAME` a stand-in whose functions `functions` load the real module on
+ * first call, for a built-in module the bundle needs late or never. For child_process: commander
+ * requires it at load time, only for git-style executable subcommands we never use, and loading it
+ * (with net, dgram and friends) costs a cold `akash-stack lint` about a fifth of `node -e 0`. For
+ * crypto (an eighth of `node -e 0`): only `manifest` hashes, and only at its end. A function the
+ * bundle uses but `functions` does not list is undefined, which the warm-up run would show.
  */
-function lazyBuiltin(name) {
+export function lazyBuiltin(name, functions) {
   return {
     name: `lazy-${name}`,
     setup(build) {
-      build.onResolve({ filter: new RegExp(`^(node:)?${name}$`) }, () => ({ path: name, namespace: "lazy-builtin" }));
-      build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
-        contents: `let loaded;\nmodule.exports = new Proxy({}, { get: (_, key) => (loaded ??= require("node:${args.path}"))[key] });\n`,
+      // the stand-in's own `require` is the real module
+      build.onResolve({ filter: new RegExp(`^(node:)?${name}$`) }, (args) =>
+        args.namespace === "lazy-builtin" ? { path: `node:${name}`, external: true } : { path: name, namespace: "lazy-builtin" },
+      );
+      build.onLoad({ filter: new RegExp(`^${name}$`), namespace: "lazy-builtin" }, () => ({
+        contents: [
+          "let loaded;",
+          `const load = () => (loaded ??= require("node:${name}"));`,
+          ...functions.map((fn) => `export const ${fn} = (...args) => load().${fn}(...args);`),
+        ].join("\n"),
         loader: "js",
       }));
     },
@@ -372,10 +381,11 @@ export async function buildCachedBundles(folder, root) {
 
 /**
  * The front bundle, `cli-front.cjs` (src/cli/front.ts): the program with commander and every
- * command's options, `lint` with its output formats, and the lint engine (the SDL engine, js-yaml,
- * the schema validator), which dist/cli.js loads (src/cli/main.ts). The warm-up lints SDLs full of
- * mistakes in each output format and on both networks, and shows help and a usage error, with the
- * program's output swallowed, so that nearly every function a lint runs is in the cache.
+ * command's options, `lint` with its output formats, `manifest`, and the lint engine (the SDL
+ * engine, js-yaml, the schema validator), which dist/cli.js loads (src/cli/main.ts). The warm-up
+ * lints SDLs full of mistakes in each output format and on both networks, shows help and a usage
+ * error, and prints manifests and their hashes, with the program's output swallowed, so that
+ * nearly every function those commands run is in the cache.
  */
 async function buildCliFront(folder, root) {
   // The engine reads `import.meta.url` (to find yaml-vendor.cjs); in CommonJS it is this file's URL.
@@ -385,7 +395,7 @@ async function buildCliFront(folder, root) {
     await wrappedBundle(join(root, "src", "cli", "front.ts"), {
       define: { "import.meta.url": "__bundleUrl" },
       banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-      plugins: [lazyBuiltin("child_process")],
+      plugins: [lazyBuiltin("child_process", ["spawn"]), lazyBuiltin("crypto", ["createHash"])],
     }),
   );
   const samples = mkdtempSync(join(tmpdir(), "akash-stack-warm-up-"));
@@ -399,6 +409,10 @@ async function buildCliFront(folder, root) {
     await run("lint", samples, "--network", "sandbox", "--max-warnings", "0");
     await run("lint", "--help");
     await run("lint", "--format", "xml");
+    for (const name of ["valid-2.0.yaml", "valid-2.1.yaml"]) {
+      await run("manifest", join(samples, name));
+      await run("manifest", "--hash", join(samples, name));
+    }
   } finally {
     process.exitCode = exitCode;
     rmSync(samples, { recursive: true, force: true });

@@ -1,13 +1,13 @@
 /**
- * How the built CLI loads each command's implementation (every command but `lint`, which lives in
- * the front bundle with the program): one dynamic `import()` per command, so a command loads only
- * its own code. The build makes this module `dist/chunks/commands.mjs`, an ES module whose imports
- * are split into chunks; `main.ts` imports it the first time a command other than `lint` runs.
+ * How the built CLI loads each command's implementation: one dynamic `import()` per command, so a
+ * command loads only its own code. `lint` and `manifest` are not here: they live in the front
+ * bundle with the program and the SDL engine they share. The build makes this module
+ * `dist/chunks/commands.mjs`, an ES module whose imports are split into chunks; `main.ts` imports
+ * it the first time another command runs.
  */
 import type { CommandModules } from "./program.js";
 
 export const COMMAND_MODULES: CommandModules = {
-  manifest: () => import("./manifest.js"),
   synth: () => import("./synth.js"),
   plan: () => import("./plan.js"),
   deploy: () => import("./deploy.js"),

@@ -3,8 +3,8 @@
  * built (tests and tools import the command modules themselves).
  *
  * It loads the program from the front bundle `chunks/cli-front.cjs`: `program.ts` with commander,
- * the lint command, the lint engine, js-yaml and the schema validator, plus a V8 code cache of
- * them (src/sdl/cached-script.ts). Every other command's code stays an ES chunk, imported through
+ * the lint and manifest commands, the SDL engine, js-yaml and the schema validator, plus a V8 code
+ * cache of them (src/sdl/cached-script.ts). Every other command's code stays an ES chunk, imported through
  * `chunks/commands.mjs` (src/cli/commands.ts) when that command runs.
  *
  * Why this shape: `akash-stack lint` must cold-start within twice `node -e 0`. Node 20 caches no

@@ -2,7 +2,7 @@
  * The `akash-stack manifest FILE [--hash]` action: print the manifest a provider receives for an
  * SDL (the exact bytes whose SHA-256 goes on chain), or just that hash. Refuses SDLs the Go parser
  * or the manifest validation would reject, since their manifest would never be accepted.
- * Loaded by `main.ts` only when `manifest` runs.
+ * Part of the front bundle with `lint` (src/cli/main.ts): both are the SDL engine plus a little.
  */
 import { readFile } from "node:fs/promises";
 import type { Finding, Layer } from "../sdl/findings.js";

@@ -3,7 +3,8 @@
  * Each command is one row in `COMMANDS`: its name, a one-line summary, its arguments and options
  * (cheap to declare), and a `run` that loads the implementation only when that command runs, so
  * `akash-stack lint` never loads chain libraries: its cold start must stay within twice
- * `node -e 0`. `lint` itself is imported here directly (its engine still loads on first use).
+ * `node -e 0`. `lint` and `manifest` are imported here directly: they are the SDL engine plus a
+ * little, and the engine is in the front bundle anyway.
  *
  * The entry point (`main.ts`) passes in how to load the other commands' modules. In the built CLI
  * this file is part of a CommonJS bundle with a V8 code cache (cli-front.cjs, written by
@@ -15,12 +16,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import packageJson from "../../package.json" with { type: "json" };
 import { lintCommand, type LintFlags } from "./lint.js";
+import { runManifest } from "./manifest.js";
 import { FORMAT_NAMES } from "../lint/output/index.js";
 import { writeOutput } from "./write.js";
 
-/** Each command's implementation (every command but `lint`), loaded when it runs. */
+/** Each command's implementation (every command but `lint` and `manifest`), loaded when it runs. */
 export interface CommandModules {
-  manifest(): Promise<typeof import("./manifest.js")>;
   synth(): Promise<typeof import("./synth.js")>;
   plan(): Promise<typeof import("./plan.js")>;
   deploy(): Promise<typeof import("./deploy.js")>;
@@ -80,9 +81,8 @@ Works on any SDL the Go parser accepts (chain pricing rules do not apply). Exit 
 1 the SDL has errors the Go parser or the provider's manifest check would reject, 2 unreadable file.`,
         );
     },
-    async run(command, { loadCommands }) {
-      const { runManifest } = await (await loadCommands()).manifest();
-      return runManifest(command.processedArgs[0] as string, command.opts<{ hash?: boolean }>());
+    async run(command, { write }) {
+      return runManifest(command.processedArgs[0] as string, command.opts<{ hash?: boolean }>(), { write });
     },
   },
   {
