@@ -74,19 +74,19 @@ interface JsonReport {
 
 let work: string;
 
-/** Runs `akash-stack ARGS...`. */
-function cli(args: string[], cwd = work): Run {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", timeout: 20_000 });
+/** Runs `akash-stack ARGS...`, with `input` on its standard input (none: an empty pipe). */
+function cli(args: string[], cwd = work, input: string | Buffer = ""): Run {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", timeout: 20_000, input });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Runs `akash-stack lint ARGS...`. */
-function lint(args: string[], cwd = work): Run {
-  return cli(["lint", ...args], cwd);
+function lint(args: string[], cwd = work, input?: string | Buffer): Run {
+  return cli(["lint", ...args], cwd, input);
 }
 
-function lintJson(args: string[], cwd = work): Run & { report: JsonReport } {
-  const run = lint(["--format", "json", ...args], cwd);
+function lintJson(args: string[], cwd = work, input?: string | Buffer): Run & { report: JsonReport } {
+  const run = lint(["--format", "json", ...args], cwd, input);
   return { ...run, report: JSON.parse(run.stdout) as JsonReport };
 }
 
@@ -158,6 +158,32 @@ describe("exit codes", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/summary .* goes to stderr/);
     expect(help.stdout).toMatch(/Exit codes:/);
+  });
+});
+
+describe("standard input (-)", () => {
+  it("lints an SDL piped in, shown as <stdin>, with the same findings as the file", () => {
+    const fromFile = lintJson([file("stdin-broken.yaml", BROKEN_YAML)]);
+    const fromStdin = lintJson(["-"], work, BROKEN_YAML);
+    expect(fromStdin.code).toBe(1);
+    expect(fromStdin.report.files.map((f) => f.path)).toEqual(["<stdin>"]);
+    expect(fromStdin.report.files[0]!.findings).toEqual(fromFile.report.files[0]!.findings);
+    expect(lint(["-"], work, VALID_SDL).code).toBe(0);
+  });
+
+  it("lints standard input beside files, and only once when - is given twice", () => {
+    const { code, report } = lintJson(["-", file("stdin-valid.yaml", VALID_SDL), "-"], work, BROKEN_YAML);
+    expect(code).toBe(1);
+    expect(report.files.map((f) => f.path)).toEqual(["<stdin>", "stdin-valid.yaml"]);
+  });
+
+  it("reports empty and oversized input as findings", () => {
+    expect(lint(["-"], work, "").stdout).toBe("<stdin>:1:1: error yaml-syntax the document is empty\n");
+    const big = lintJson(["-"], work, Buffer.alloc(MAX_FILE_BYTES + 10_000, "#"));
+    expect(big.code).toBe(1);
+    expect(big.report.files[0]!.findings.map((f) => [f.ruleId, f.message])).toEqual([
+      ["file-too-large", "input is over the 4 MiB limit, so it was not parsed; an SDL is a few KiB: check that this is the right file"],
+    ]);
   });
 });
 
@@ -373,6 +399,15 @@ describe("other formats end to end", () => {
 });
 
 describe("lintFiles (in process)", () => {
+  it("lints given bytes for -, and calls - an input error when the caller has no standard input", () => {
+    const withStdin = lintFiles(["-"], { cwd: work, stdin: Buffer.from(BROKEN_YAML) });
+    expect(withStdin.files.map((f) => f.path)).toEqual(["<stdin>"]);
+    expect(withStdin.files[0]!.findings.map((f) => f.ruleId)).toContain("yaml-syntax");
+    const without = lintFiles(["-"], { cwd: work });
+    expect(without.files).toEqual([]);
+    expect(without.inputErrors).toEqual(["-: standard input is not available here; name a file or folder"]);
+  });
+
   it("turns an exception from the engine into an internal-error finding and keeps going", () => {
     const crash = file("crash.yaml", "services: {}\n# PLEASE-THROW\n");
     const broken = file("broken.yaml", BROKEN_YAML);

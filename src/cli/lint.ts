@@ -4,7 +4,7 @@
  * pre-compiled front bundle (see src/cli/main.ts), so a cold lint compiles none of them.
  */
 import type { RuleInfo } from "../sdl/findings.js";
-import { RULES, exitCodeFor, lintFiles } from "../lint/engine.js";
+import { MAX_FILE_BYTES, RULES, exitCodeFor, lintFiles } from "../lint/engine.js";
 import { FORMATTERS, type FormatName } from "../lint/output/index.js";
 
 export interface LintFlags {
@@ -20,9 +20,15 @@ export interface LintContext {
   toolVersion: string;
   write(stream: "stdout" | "stderr", text: string): void;
   cwd?: string;
+  /** Standard input, for the path `-` (tests pass their own). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
+/** The path that stands for standard input. */
+const STDIN = "-";
+
 const PREFIX = "akash-stack lint:";
+const EXIT_UNREADABLE = 2;
 
 /** Runs `lint` and returns the process exit code (0 pass, 1 findings fail the run, 2 unreadable input). */
 export async function lintCommand(paths: readonly string[], flags: LintFlags, context: LintContext): Promise<number> {
@@ -33,7 +39,18 @@ export async function lintCommand(paths: readonly string[], flags: LintFlags, co
   }
 
   const targets = paths.length > 0 ? paths : ["."];
-  const options = { ignore: flags.ignore, network: flags.network, cwd: context.cwd };
+  let stdin: Buffer | undefined;
+  if (targets.includes(STDIN)) {
+    const input = context.stdin ?? process.stdin;
+    if (input.isTTY) context.write("stderr", `${PREFIX} reading an SDL from standard input; end it with Ctrl-D\n`);
+    try {
+      stdin = await readAtMost(input, MAX_FILE_BYTES + 1);
+    } catch (err) {
+      context.write("stderr", `${PREFIX} ${STDIN}: cannot read standard input (${err instanceof Error ? err.message : String(err)})\n`);
+      return EXIT_UNREADABLE;
+    }
+  }
+  const options = { ignore: flags.ignore, network: flags.network, cwd: context.cwd, stdin };
   // One thread on purpose: a worker thread was measured slower on 2 cores (V8's background JIT
   // threads already use the second core during a cold run).
   const report = lintFiles(targets, options);
@@ -50,4 +67,20 @@ export async function lintCommand(paths: readonly string[], flags: LintFlags, co
     context.write("stderr", `${PREFIX} ${warnings} warning${warnings === 1 ? "" : "s"}, more than --max-warnings ${flags.maxWarnings} allows\n`);
   }
   return exitCodeFor(report, flags.maxWarnings);
+}
+
+/**
+ * Reads a stream to its end, or until it has given more than `limit` bytes (enough to know that
+ * the input is over the size limit without holding all of it).
+ */
+async function readAtMost(input: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of input) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+    chunks.push(bytes);
+    size += bytes.length;
+    if (size > limit) break;
+  }
+  return Buffer.concat(chunks);
 }

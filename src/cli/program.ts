@@ -299,7 +299,7 @@ function collectValues(value: string, previous: string[]): string[] {
 
 function configureLint(command: Command): void {
   command
-    .argument("[paths...]", "SDL files or folders to search (default: the current folder)")
+    .argument("[paths...]", "SDL files or folders to search (default: the current folder); - reads an SDL from standard input")
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMAT_NAMES).default("text"))
     .addOption(
       new Option("--max-warnings <count>", "fail the run when there are more than this many warnings (default: no limit)").argParser(
@@ -317,8 +317,8 @@ function configureLint(command: Command): void {
       `
 Folders are searched recursively for *.yaml/*.yml files that look like an SDL (a top-level
 "services:" key and a "deployment:" or "profiles:" key); node_modules and dot-folders are skipped.
-A file named explicitly is always linted. Paths that cannot be read are reported on stderr, one
-line each; the other paths are still linted.
+A file named explicitly is always linted, and - lints standard input (shown as <stdin>). Paths
+that cannot be read are reported on stderr, one line each; the other paths are still linted.
 
 Formats (all write the findings to stdout):
   text     one line per finding: FILE:LINE:COL: SEVERITY RULE-ID MESSAGE

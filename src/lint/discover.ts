@@ -20,6 +20,11 @@ export interface DiscoveredFile {
    * files larger than the sniff limit, and once the walk has kept `KEPT_TEXT_BUDGET` characters.
    */
   text?: string;
+  /**
+   * The file's content when the caller supplied it instead of a file (standard input): the runner
+   * lints these bytes, size limit included, and never touches the file system for it.
+   */
+  bytes?: Buffer;
 }
 
 export interface Discovery {
@@ -31,7 +36,16 @@ export interface Discovery {
 export interface DiscoverOptions {
   /** Folder that relative paths are resolved against and shown relative to. Defaults to `process.cwd()`. */
   cwd?: string;
+  /**
+   * What the path `-` stands for: standard input, read by the caller (the CLI reads it
+   * asynchronously, which works on any kind of pipe). Without it, `-` is an error.
+   */
+  stdin?: Buffer;
 }
+
+/** The path that names standard input, and how it is shown in findings. */
+export const STDIN_PATH = "-";
+export const STDIN_SHOWN = "<stdin>";
 
 const YAML_EXTENSION = /\.ya?ml$/i;
 
@@ -93,6 +107,14 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
   };
 
   for (const given of paths) {
+    if (given === STDIN_PATH) {
+      if (options.stdin === undefined) errors.push(`${STDIN_PATH}: standard input is not available here; name a file or folder`);
+      else if (!seen.has(STDIN_SHOWN)) {
+        seen.add(STDIN_SHOWN);
+        files.push({ path: STDIN_SHOWN, absolutePath: STDIN_SHOWN, bytes: options.stdin });
+      }
+      continue;
+    }
     const absolutePath = resolve(cwd, given);
     let isDirectory: boolean;
     try {

@@ -41,11 +41,13 @@ export interface LintFilesOptions extends LintOptions {
   ignore?: readonly string[];
   /** Folder that relative paths are resolved against. Defaults to `process.cwd()`. */
   cwd?: string;
+  /** Standard input's content, which the path `-` stands for (see `DiscoverOptions.stdin`). */
+  stdin?: Buffer;
 }
 
 /** Lints files and folders in this thread. Never throws. */
 export function lintFiles(paths: readonly string[], options: LintFilesOptions = {}): LintReport {
-  const discovery = discoverFiles(paths, { cwd: options.cwd });
+  const discovery = discoverFiles(paths, { cwd: options.cwd, stdin: options.stdin });
   const outcomes = lintDiscovered(discovery.files, lintOptionsOf(options));
   return assemble(discovery.files, outcomes, discovery.errors, options);
 }
@@ -107,19 +109,25 @@ function lintFile(file: DiscoveredFile, options: LintOptions): FileOutcome {
   // rather than stat and read the file a second time. Such files are at most 1 MiB, far below the
   // size limit, and are regular files.
   if (file.text !== undefined) return lintFileText(file.text, options);
-  let bytes: Buffer;
+  // Content the caller supplied (standard input) is checked against the size limit like a file.
+  const bytes = file.bytes ?? readRegularFile(file);
+  if (!Buffer.isBuffer(bytes)) return bytes;
+  // A file may have grown between stat and read; supplied content stops just past the limit.
+  if (bytes.length > MAX_FILE_BYTES) return { findings: [tooLarge(bytes.length, file.bytes !== undefined)] };
+  return lintFileText(bytes.toString("utf8"), options);
+}
+
+/** The bytes of a regular file, or the outcome that replaces linting it (too large, unreadable). */
+function readRegularFile(file: DiscoveredFile): Buffer | FileOutcome {
   try {
     const stats = statSync(file.absolutePath);
     // FIFOs and devices would block or never end; only regular files are SDL candidates.
-    if (!stats.isFile()) return { inputError: `${file.path}: not a regular file (name a .yaml file or a folder)` };
+    if (!stats.isFile()) return { inputError: `${file.path}: not a regular file (name a .yaml file or a folder, or - for standard input)` };
     if (stats.size > MAX_FILE_BYTES) return { findings: [tooLarge(stats.size)] };
-    bytes = readFileSync(file.absolutePath);
+    return readFileSync(file.absolutePath);
   } catch (err) {
     return { inputError: pathError(file.path, err) };
   }
-  // The file may have grown between stat and read.
-  if (bytes.length > MAX_FILE_BYTES) return { findings: [tooLarge(bytes.length)] };
-  return lintFileText(bytes.toString("utf8"), options);
 }
 
 function lintFileText(text: string, options: LintOptions): FileOutcome {
@@ -130,15 +138,15 @@ function lintFileText(text: string, options: LintOptions): FileOutcome {
   }
 }
 
-function tooLarge(size: number): Finding {
-  const mib = (size / 1024 / 1024).toFixed(1);
+/** `cut`: only the first `size` bytes were read (standard input), so the real size is not known. */
+function tooLarge(size: number, cut = false): Finding {
+  const limit = `${MAX_FILE_BYTES / 1024 / 1024} MiB`;
+  const what = cut ? `input is over the ${limit} limit` : `file is ${(size / 1024 / 1024).toFixed(1)} MiB, over the ${limit} limit`;
   return {
     ruleId: "file-too-large",
     severity: "error",
     layer: "yaml",
-    message:
-      `file is ${mib} MiB, over the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit, so it was not parsed; ` +
-      `an SDL is a few KiB: check that this is the right file`,
+    message: `${what}, so it was not parsed; an SDL is a few KiB: check that this is the right file`,
     line: 1,
     column: 1,
     path: "",
