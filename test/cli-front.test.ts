@@ -47,6 +47,19 @@ describe("akash-stack manifest, built", () => {
     expect((await manifestFromSource(file, true)).stdout).toMatch(/^[0-9a-f]{64}\n$/);
   });
 
+  it("reads standard input for -: the same manifest as the file, and an oversized input is unreadable", () => {
+    const file = join(work, "stdin.yaml");
+    writeFileSync(file, BASE);
+    const fromFile = spawnSync(process.execPath, [CLI, "manifest", "--hash", file], { encoding: "utf8" });
+    const fromStdin = spawnSync(process.execPath, [CLI, "manifest", "--hash", "-"], { encoding: "utf8", input: BASE });
+    expect(fromStdin.status).toBe(0);
+    expect(fromStdin.stdout).toBe(fromFile.stdout);
+    const big = spawnSync(process.execPath, [CLI, "manifest", "-"], { encoding: "utf8", input: Buffer.alloc(5 * 1024 * 1024, "#") });
+    expect(big.status).toBe(2);
+    expect(big.stdout).toBe("");
+    expect(big.stderr).toBe("akash-stack manifest: cannot read <stdin>: it is over the 4 MiB limit; an SDL is a few KiB: check that this is the right input\n");
+  });
+
   it("refuses an SDL the Go parser rejects, as the source does", async () => {
     const file = join(work, "broken.yaml");
     writeFileSync(file, BASE.replace("image: nginx:1.27.3", "image: ''"));

@@ -4,7 +4,8 @@
  * pre-compiled front bundle (see src/cli/main.ts), so a cold lint compiles none of them.
  */
 import type { RuleInfo } from "../sdl/findings.js";
-import { MAX_FILE_BYTES, RULES, exitCodeFor, lintFiles } from "../lint/engine.js";
+import { MAX_FILE_BYTES, RULES, STDIN_PATH, exitCodeFor, lintFiles } from "../lint/engine.js";
+import { readAtMost, type InputStream } from "./stdin.js";
 import { FORMATTERS, type FormatName } from "../lint/output/index.js";
 
 export interface LintFlags {
@@ -21,11 +22,8 @@ export interface LintContext {
   write(stream: "stdout" | "stderr", text: string): void;
   cwd?: string;
   /** Standard input, for the path `-` (tests pass their own). */
-  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdin?: InputStream;
 }
-
-/** The path that stands for standard input. */
-const STDIN = "-";
 
 const PREFIX = "akash-stack lint:";
 const EXIT_UNREADABLE = 2;
@@ -40,13 +38,11 @@ export async function lintCommand(paths: readonly string[], flags: LintFlags, co
 
   const targets = paths.length > 0 ? paths : ["."];
   let stdin: Buffer | undefined;
-  if (targets.includes(STDIN)) {
-    const input = context.stdin ?? process.stdin;
-    if (input.isTTY) context.write("stderr", `${PREFIX} reading an SDL from standard input; end it with Ctrl-D\n`);
+  if (targets.includes(STDIN_PATH)) {
     try {
-      stdin = await readAtMost(input, MAX_FILE_BYTES + 1);
+      stdin = await readAtMost(context.stdin ?? process.stdin, MAX_FILE_BYTES + 1, (hint) => context.write("stderr", `${PREFIX} ${hint}\n`));
     } catch (err) {
-      context.write("stderr", `${PREFIX} ${STDIN}: cannot read standard input (${err instanceof Error ? err.message : String(err)})\n`);
+      context.write("stderr", `${PREFIX} ${STDIN_PATH}: cannot read standard input (${err instanceof Error ? err.message : String(err)})\n`);
       return EXIT_UNREADABLE;
     }
   }
@@ -67,20 +63,4 @@ export async function lintCommand(paths: readonly string[], flags: LintFlags, co
     context.write("stderr", `${PREFIX} ${warnings} warning${warnings === 1 ? "" : "s"}, more than --max-warnings ${flags.maxWarnings} allows\n`);
   }
   return exitCodeFor(report, flags.maxWarnings);
-}
-
-/**
- * Reads a stream to its end, or until it has given more than `limit` bytes (enough to know that
- * the input is over the size limit without holding all of it).
- */
-async function readAtMost(input: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of input) {
-    const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
-    chunks.push(bytes);
-    size += bytes.length;
-    if (size > limit) break;
-  }
-  return Buffer.concat(chunks);
 }

@@ -5,9 +5,11 @@
  * Part of the front bundle with `lint` (src/cli/main.ts): both are the SDL engine plus a little.
  */
 import { readFile } from "node:fs/promises";
+import { MAX_FILE_BYTES, STDIN_PATH, STDIN_SHOWN } from "../lint/engine.js";
 import type { Finding, Layer } from "../sdl/findings.js";
 import { lintText } from "../sdl/lint.js";
 import { buildManifest, manifestHash, manifestToSortedJSON } from "../sdl/manifest.js";
+import { readAtMost, type InputStream } from "./stdin.js";
 
 export interface ManifestOptions {
   /** Print only the hex SHA-256 (the deployment version) instead of the JSON. */
@@ -16,6 +18,8 @@ export interface ManifestOptions {
 
 export interface ManifestContext {
   write(stream: "stdout" | "stderr", text: string): void;
+  /** Standard input, for the file `-` (tests pass their own). */
+  stdin?: InputStream;
 }
 
 const PREFIX = "akash-stack manifest:";
@@ -36,10 +40,12 @@ const defaultContext: ManifestContext = {
 };
 
 /** Runs `manifest` and returns the exit code: 0 printed, 1 the SDL is rejected, 2 the file cannot be read. */
-export async function runManifest(file: string, opts: ManifestOptions, context: ManifestContext = defaultContext): Promise<number> {
+export async function runManifest(given: string, opts: ManifestOptions, context: ManifestContext = defaultContext): Promise<number> {
+  const fromStdin = given === STDIN_PATH;
+  const file = fromStdin ? STDIN_SHOWN : given;
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = fromStdin ? await readStdinText(context) : await readFile(file, "utf8");
   } catch (err) {
     context.write("stderr", `${PREFIX} cannot read ${file}: ${reason(err)}\n`);
     return EXIT_UNREADABLE;
@@ -56,13 +62,20 @@ export async function runManifest(file: string, opts: ManifestOptions, context: 
 
   if (!sdl) {
     // lint reports these as errors; reaching here means the two disagree, which is worth saying plainly
-    context.write("stderr", `${PREFIX} ${file} is not an SDL with a readable version: run 'akash-stack lint ${file}' for details\n`);
+    context.write("stderr", `${PREFIX} ${file} is not an SDL with a readable version: run 'akash-stack lint ${given}' for details\n`);
     return EXIT_REJECTED;
   }
 
   const json = manifestToSortedJSON(buildManifest(sdl));
   context.write("stdout", `${opts.hash ? manifestHash(json) : json}\n`);
   return EXIT_OK;
+}
+
+/** Standard input as text, refused past lint's size limit (an SDL is a few KiB). */
+async function readStdinText(context: ManifestContext): Promise<string> {
+  const bytes = await readAtMost(context.stdin ?? process.stdin, MAX_FILE_BYTES + 1, (hint) => context.write("stderr", `${PREFIX} ${hint}\n`));
+  if (bytes.length > MAX_FILE_BYTES) throw new Error(`it is over the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit; an SDL is a few KiB: check that this is the right input`);
+  return bytes.toString("utf8");
 }
 
 function blocksManifest(f: Finding): boolean {

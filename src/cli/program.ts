@@ -71,7 +71,7 @@ const COMMANDS: readonly CommandSpec[] = [
     summary: "print the manifest a provider receives for an SDL (or its hash with --hash)",
     configure(command) {
       command
-        .argument("<file>", "the SDL file")
+        .argument("<file>", "the SDL file, or - for standard input")
         .option("--hash", "print only the hex SHA-256 version hash that goes on chain")
         .addHelpText(
           "after",
