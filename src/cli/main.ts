@@ -37,7 +37,8 @@ function loadFront(): Front {
 
 /**
  * The other commands' modules, through the ES module `commands.mjs` (imported on first use). They
- * print through `process.stdout`; `lint`, `manifest` and the program itself write with src/cli/write.ts.
+ * print through `process.stdout`; `lint`, `manifest` and the program itself write with
+ * src/cli/write.ts.
  */
 async function loadCommands(): Promise<CommandModules> {
   // `akash-stack status | head` closes the pipe early; that is not an error worth a stack trace.
