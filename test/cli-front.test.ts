@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build } from "esbuild";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,8 +20,8 @@ const FRONT = join(PROJECT_ROOT, "dist", "chunks", "cli-front.cjs");
 
 let work: string;
 beforeAll(() => {
-  // Built once here, so this file never races another test file's build.
-  execFileSync(process.execPath, [join(PROJECT_ROOT, "scripts", "build.mjs")], { cwd: PROJECT_ROOT, stdio: "pipe" });
+  // `npm test` builds first; a run of this file alone builds if nothing is built yet.
+  if (!existsSync(FRONT)) execFileSync(process.execPath, [join(PROJECT_ROOT, "scripts", "build.mjs")], { cwd: PROJECT_ROOT, stdio: "pipe" });
   work = mkdtempSync(join(tmpdir(), "akash-stack-front-"));
 }, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -7,9 +7,11 @@
  *
  * The bundle is one function expression, `(function (module, exports, require, __filename) {…})`,
  * so the text compiled here is exactly the file the cache was made from. V8 refuses a cache made by
- * another V8 version or with other V8 flags; the bundle then just compiles as usual.
+ * another V8 version or with other V8 flags (Node was upgraded after the install, or NODE_OPTIONS
+ * sets V8 flags the build did not have); the bundle then compiles as usual, and the cache is made
+ * anew when the process ends, so only that one run is slow.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Script } from "node:vm";
 
@@ -29,10 +31,41 @@ export function cacheFileOf(bundle: string): string {
 /** Evaluates `bundle` (an absolute path) with its code cache, if there is one, and returns its exports. */
 export function runCachedBundle(bundle: string): CachedBundle {
   const cache = cacheFileOf(bundle);
-  const cachedData = existsSync(cache) ? readFileSync(cache) : undefined;
+  const cachedData = readCache(cache);
   const script = new Script(readFileSync(bundle, "utf8"), { filename: bundle, cachedData });
   const factory = script.runInThisContext() as BundleFactory;
   const module: { exports: unknown } = { exports: {} };
   factory(module, module.exports, createRequire(bundle), bundle);
-  return { exports: module.exports, cacheAccepted: cachedData !== undefined && !script.cachedDataRejected };
+  const cacheAccepted = cachedData !== undefined && !script.cachedDataRejected;
+  if (!cacheAccepted) process.once("exit", () => renewCache(script, cache));
+  return { exports: module.exports, cacheAccepted };
+}
+
+/** The cache's bytes; undefined when there is none or it cannot be read (then the bundle just compiles). */
+function readCache(cache: string): Buffer | undefined {
+  try {
+    return readFileSync(cache);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes a cache of `script` made now, at the end of the run, so it holds every function this run
+ * compiled. Written to a temporary file and renamed, so a concurrent run reads the old cache or
+ * the new one, never half of one. Where the folder is read-only (a shared install), nothing is
+ * written and the next run compiles again, as without a cache.
+ */
+function renewCache(script: Script, cache: string): void {
+  const temporary = `${cache}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, script.createCachedData());
+    renameSync(temporary, cache);
+  } catch {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // nothing was written, or it cannot be removed either: leave it
+    }
+  }
 }
