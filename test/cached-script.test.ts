@@ -4,13 +4,11 @@
  * the process ends, so the next run is fast again. Each run is its own `node` process, as in use.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { PROJECT_ROOT } from "./support/corpus.js";
+import { buildPlainModule } from "./support/plain-module.js";
 
 /** A bundle in the loader's shape, with enough functions that a cache of it is worth something. */
 const BUNDLE_SOURCE = `(function (module, exports, require, __filename) {
@@ -23,10 +21,7 @@ let loader: string;
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), "akash-stack-cached-script-"));
-  // The loader built to plain JavaScript, so the child processes need no TypeScript loader.
-  const outfile = join(folder, "loader.mjs");
-  await build({ entryPoints: [join(PROJECT_ROOT, "src", "sdl", "cached-script.ts")], outfile, bundle: true, format: "esm", platform: "node", logLevel: "silent" });
-  loader = pathToFileURL(outfile).href;
+  loader = await buildPlainModule("src/sdl/cached-script.ts", folder);
 });
 afterAll(() => {
   chmodSync(folder, 0o755);

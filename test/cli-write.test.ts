@@ -5,14 +5,12 @@
  * fills up (EAGAIN: the rest goes through Node's stream, in order, nothing lost).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { build } from "esbuild";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+import { join } from "node:path";
+import { buildPlainModule } from "./support/plain-module.js";
+import { PROJECT_ROOT } from "./support/corpus.js";
 
 /**
  * write.ts built to plain JavaScript, so the child runs without tsx: tsx touches `process.stdout`,
@@ -22,9 +20,7 @@ let writeModule: string;
 let folder: string;
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), "akash-stack-write-"));
-  const outfile = join(folder, "write.mjs");
-  await build({ entryPoints: [join(ROOT, "src", "cli", "write.ts")], outfile, bundle: true, format: "esm", platform: "node", logLevel: "silent" });
-  writeModule = pathToFileURL(outfile).href;
+  writeModule = await buildPlainModule("src/cli/write.ts", folder);
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -56,7 +52,7 @@ interface ChildResult {
  */
 function runChild(body: string, read: { delayMs: number; firstChunkOnly?: boolean }): Promise<ChildResult> {
   const script = `import { writeOutput } from ${JSON.stringify(writeModule)};\n${CHILD_HELPERS}\n${body}`;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
   const chunks: Buffer[] = [];
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
