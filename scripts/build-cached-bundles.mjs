@@ -340,6 +340,18 @@ export function lazyBuiltin(name, functions) {
   };
 }
 
+/**
+ * Every cold lint reads the front bundle. One character beyond ASCII makes Node decode the whole
+ * file into a two-byte string (twice the memory, a slower decode). esbuild escapes such characters
+ * in strings but not in regular expression literals, so write them as `\u` escapes in the source.
+ */
+function assertAscii(source, name) {
+  const at = source.search(/[^\x00-\x7f]/);
+  if (at === -1) return;
+  const context = source.slice(Math.max(0, at - 40), at + 20).replace(/\s+/g, " ");
+  throw new Error(`${name} has a non-ASCII character at offset ${at} ("…${context}…"): write it as a \\u escape in the source it comes from`);
+}
+
 /** Writes `source` to `file`, evaluates it as the loader does, and returns the script and its exports. */
 function writeAndEvaluate(file, source) {
   writeFileSync(file, source);
@@ -391,14 +403,13 @@ export async function buildCachedBundles(folder, root) {
 async function buildCliFront(folder, root) {
   // The engine reads `import.meta.url` (to find yaml-vendor.cjs); in CommonJS it is this file's URL.
   const frontFile = join(folder, "cli-front.cjs");
-  const front = writeAndEvaluate(
-    frontFile,
-    await wrappedBundle(join(root, "src", "cli", "front.ts"), {
-      define: { "import.meta.url": "__bundleUrl" },
-      banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-      plugins: [lazyBuiltin("child_process", ["spawn"]), lazyBuiltin("crypto", ["createHash"])],
-    }),
-  );
+  const source = await wrappedBundle(join(root, "src", "cli", "front.ts"), {
+    define: { "import.meta.url": "__bundleUrl" },
+    banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    plugins: [lazyBuiltin("child_process", ["spawn"]), lazyBuiltin("crypto", ["createHash"])],
+  });
+  assertAscii(source, "cli-front.cjs");
+  const front = writeAndEvaluate(frontFile, source);
   const samples = mkdtempSync(join(tmpdir(), "akash-stack-warm-up-"));
   const exitCode = process.exitCode;
   try {

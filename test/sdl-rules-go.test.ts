@@ -556,6 +556,15 @@ describe("reference rules", () => {
       expectNone(BASE + "reclamation:\n  min_window: 1h\n", "reclamation-out-of-bounds");
       expectNone(BASE + "reclamation:\n  min_window: 720h\n", "reclamation-out-of-bounds");
     });
+    it("reads every unit Go's time.ParseDuration does, both micro signs included", () => {
+      // 3,600,000,000 of a microsecond unit is 1h, inside the bounds; the same number of a unit Go
+      // does not know is invalid.
+      for (const unit of ["us", "\u00b5s", "\u03bcs"]) expectNone(BASE + `reclamation:\n  min_window: 3600000000${unit}\n`, "reclamation-invalid");
+      expectNone(BASE + "reclamation:\n  min_window: 3600000000000ns\n", "reclamation-invalid");
+      expectNone(BASE + "reclamation:\n  min_window: 3600000ms\n", "reclamation-out-of-bounds");
+      expect(findingsOf(BASE + "reclamation:\n  min_window: 3600000000xs\n", "reclamation-invalid")).toHaveLength(1);
+      expect(findingsOf(BASE + "reclamation:\n  min_window: 3600000000\u00b5s\n", "reclamation-out-of-bounds")).toEqual([]);
+    });
   });
 
   describe("expose-to-service-unknown", () => {

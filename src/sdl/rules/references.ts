@@ -164,7 +164,9 @@ function checkCredentials(report: RuleContext["report"], svc: Service, where: st
   }
 }
 
-const DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+// Go accepts both micro signs: U+00B5 (µ) and U+03BC (μ). Written as escapes so the built CLI stays
+// ASCII, which Node reads into a one-byte string (scripts/build-cached-bundles.mjs checks it).
+const DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, "\u00b5s": 1e-6, "\u03bcs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 /** Go time.ParseDuration, in seconds; undefined when it does not parse. */
 export function parseGoDuration(text: string): number | undefined {
@@ -177,7 +179,7 @@ export function parseGoDuration(text: string): number | undefined {
   if (s === "0") return 0;
   if (s === "") return undefined;
   let total = 0;
-  const re = /^(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)/;
+  const re = /^(\d*\.?\d*)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/;
   while (s.length > 0) {
     const m = re.exec(s);
     if (!m || m[1] === "" || m[1] === ".") return undefined;
