@@ -15,6 +15,7 @@
  * on every corpus file and thousands of mutations: same tree, or undefined.
  */
 import { pointerSegment } from "./findings.js";
+import { lineStartsOf, positionAmong } from "./lines.js";
 import type { YEntry, YMap, YNode, YScalar, YSeq } from "./yaml.js";
 import { skipSeparation, type FastParsed } from "./yaml-fast.js";
 
@@ -100,9 +101,7 @@ class BlockReader {
   private keyColon = -1;
 
   constructor(private readonly text: string) {
-    const starts = [0];
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-    this.lineStarts = starts;
+    this.lineStarts = lineStartsOf(text);
   }
 
   document(): FastParsed {
@@ -346,7 +345,7 @@ class BlockReader {
     }
     // an empty value: js-yaml reports it where the next token starts (clamped to the text's end)
     const start = skipSeparation(this.text, Math.min(after, this.text.length));
-    const { line, column } = this.position(start);
+    const { line, column } = positionAmong(this.lineStarts, start);
     this.nodeCount++;
     // js-yaml's path calls it quoted when the next token is a quoted scalar
     const quoted = this.text[start] === '"' || this.text[start] === "'";
@@ -539,19 +538,6 @@ class BlockReader {
   private restIsEmpty(from: number): boolean {
     LINE_REST.lastIndex = from;
     return LINE_REST.test(this.text);
-  }
-
-  /** Line and column of any offset (binary search; only empty values need it). */
-  private position(offset: number): { line: number; column: number } {
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
   }
 }
 

@@ -17,6 +17,7 @@
  */
 import jsyaml from "js-yaml";
 import { pointerSegment } from "./findings.js";
+import { lineStartsOf } from "./lines.js";
 import type { ScalarTag, YEntry, YMap, YNode, YScalar, YSeq } from "./yaml.js";
 
 export interface FastParsed {
@@ -89,9 +90,7 @@ class TreeBuilder {
   private failed = false;
 
   constructor(private readonly text: string) {
-    const lineStarts = [0];
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
-    this.lineStarts = lineStarts;
+    this.lineStarts = lineStartsOf(text);
   }
 
   open(position: number): void {

@@ -11,6 +11,7 @@
  */
 import type { Document, Node as YamlNode } from "yaml";
 import { pointerSegment } from "./findings.js";
+import { lineStartsOf, positionAmong } from "./lines.js";
 import { blockParse } from "./yaml-block.js";
 import { fastParse } from "./yaml-fast.js";
 import { yamlLibrary, type YamlLibrary } from "./yaml-vendor.js";
@@ -165,21 +166,7 @@ function finish(root: YNode, problems: YamlProblem[], positionAt: (offset: numbe
 export function positionsOf(text: string): (offset: number) => Position {
   // Built on first use: the fast parse paths compute every position themselves, so most files never ask.
   let starts: number[] | undefined;
-  return (offset: number): Position => {
-    if (!starts) {
-      starts = [0];
-      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-    }
-    const o = Math.max(0, Math.min(offset, text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: o - starts[lo]! + 1 };
-  };
+  return (offset: number): Position => positionAmong((starts ??= lineStartsOf(text)), Math.max(0, Math.min(offset, text.length)));
 }
 
 /** How many nodes a tree expands to when aliases are followed, memoised per shared node. */
