@@ -1,8 +1,9 @@
 /**
  * The built CLI's front bundle (dist/chunks/cli-front.cjs, src/cli/main.ts): `lint` and `manifest`
  * run from it, and it must stay cheap to start. These tests run the built CLI and check that
- * `manifest` prints exactly what the source prints, that a lint loads neither `child_process` nor
- * `crypto` (the build's lazy stand-ins), and that those stand-ins call through to the real modules.
+ * `manifest` prints exactly what the source prints, that a lint loads none of the built-in modules
+ * it does not need (the build's lazy stand-ins for `child_process` and `crypto`, no `fs/promises`),
+ * and that those stand-ins call through to the real modules.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build } from "esbuild";
@@ -71,7 +72,7 @@ describe("akash-stack manifest, built", () => {
 });
 
 describe("the front bundle's start-up", () => {
-  it("a lint loads neither child_process nor crypto", () => {
+  it("a lint loads none of child_process, crypto, net and fs/promises", () => {
     const file = join(work, "lint-me.yaml");
     writeFileSync(file, BASE);
     // The same steps as dist/cli.js, then the internal modules Node loaded along the way.
@@ -91,7 +92,7 @@ describe("the front bundle's start-up", () => {
     const result = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })) as { code: number; loaded: string[] };
     expect(result.code).toBe(0);
     expect(result.loaded).toContain("NativeModule vm"); // the list is what it claims to be
-    expect(result.loaded.filter((m) => /^NativeModule (child_process|crypto|net)$/.test(m))).toEqual([]);
+    expect(result.loaded.filter((m) => /^NativeModule (child_process|crypto|net|fs\/promises)$/.test(m))).toEqual([]);
   });
 });
 

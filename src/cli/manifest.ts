@@ -4,7 +4,9 @@
  * or the manifest validation would reject, since their manifest would never be accepted.
  * Part of the front bundle with `lint` (src/cli/main.ts): both are the SDL engine plus a little.
  */
-import { readFile } from "node:fs/promises";
+// Sync reads: node:fs/promises would load with the front bundle on every lint (with readline and
+// file watchers), and a manifest reads one small file anyway.
+import { readFileSync } from "node:fs";
 import { MAX_FILE_BYTES, STDIN_PATH, STDIN_SHOWN } from "../lint/engine.js";
 import type { Finding, Layer } from "../sdl/findings.js";
 import { lintText } from "../sdl/lint.js";
@@ -45,7 +47,7 @@ export async function runManifest(given: string, opts: ManifestOptions, context:
   const file = fromStdin ? STDIN_SHOWN : given;
   let text: string;
   try {
-    text = fromStdin ? await readStdinText(context) : await readFile(file, "utf8");
+    text = fromStdin ? await readStdinText(context) : readFileSync(file, "utf8");
   } catch (err) {
     context.write("stderr", `${PREFIX} cannot read ${file}: ${reason(err)}\n`);
     return EXIT_UNREADABLE;
