@@ -21,8 +21,8 @@ type Front = typeof import("./front.js");
 type Commands = typeof import("./commands.js");
 
 /** The bundles' file names in dist/chunks; scripts/build.mjs and build-cached-bundles.mjs write them. */
-export const CLI_FRONT_FILE = "cli-front.cjs";
-export const COMMANDS_FILE = "commands.mjs";
+const CLI_FRONT_FILE = "cli-front.cjs";
+const COMMANDS_FILE = "commands.mjs";
 
 const CHUNKS = join(__dirname, "chunks");
 

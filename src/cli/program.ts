@@ -110,7 +110,7 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
     name: "plan",
     summary: "show what a deploy would change on chain: create, update in place, replace or nothing",
     configure(command) {
-      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file"))
+      chainStackCommand(command)
         .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--deposit <amount>", "escrow deposit for a new deployment, e.g. 5000000uact")
@@ -125,7 +125,7 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
     name: "deploy",
     summary: "deploy a stack: mint ACT if short, create, pick bids, lease, send manifests, wait until ready",
     configure(command) {
-      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file"))
+      chainStackCommand(command)
         .option("-y, --yes", "do not ask before spending (minting ACT, creating the deployment)")
         .addOption(new Option("--output <format>", "text for people, jsonl for machines (one object per step)").choices(["text", "jsonl"]).default("text"))
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
@@ -158,7 +158,7 @@ step failed: the leases keep running, and running the same command repeats those
     name: "status",
     summary: "show a stack's deployment, leases, services, escrow balance and runway",
     configure(command) {
-      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file")).addOption(
+      chainStackCommand(command).addOption(
         new Option("--output <format>", "output format").choices(["text", "json"]).default("text"),
       );
     },
@@ -171,7 +171,7 @@ step failed: the leases keep running, and running the same command repeats those
     name: "close",
     summary: "close a stack's deployment and report the refund",
     configure(command) {
-      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file"));
+      chainStackCommand(command);
     },
     async run(command, { loadCommands }) {
       const { runClose } = await (await loadCommands()).close();
@@ -182,7 +182,7 @@ step failed: the leases keep running, and running the same command repeats those
     name: "deposit",
     summary: "top up a stack's escrow (in uact) to extend its runway",
     configure(command) {
-      chainOptions(command.argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file")).requiredOption(
+      chainStackCommand(command).requiredOption(
         "--amount <amount>",
         "how much to add, e.g. 5000000uact (5 ACT)",
       );
@@ -285,8 +285,10 @@ Exit codes: plan 0 no changes, 2 changes, 1 errors; apply and rollback 0 done, 1
 ];
 
 /** Options every command that talks to a chain shares. */
-function chainOptions(command: Command): Command {
+/** What every chain command declares: the stack it acts on, the network, the wallet and endpoint overrides. */
+function chainStackCommand(command: Command): Command {
   return command
+    .argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file")
     .addOption(new Option("--network <network>", "which network").choices(["mainnet", "sandbox", "local"]).makeOptionMandatory())
     .option("--mnemonic-file <file>", "the wallet's mnemonic (mode 0600); default: the AKASH_MNEMONIC environment variable")
     .option("--rpc <url>", "override the network's CometBFT RPC endpoint")
