@@ -8,21 +8,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build } from "esbuild";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runManifest } from "../src/cli/manifest.js";
 import { PROJECT_ROOT } from "./support/corpus.js";
 import { BASE } from "./support/sdl-cases.js";
+import { CLI, CLI_FRONT, ensureBuilt } from "./support/built-cli.js";
 
-const CLI = join(PROJECT_ROOT, "dist", "cli.js");
-const FRONT = join(PROJECT_ROOT, "dist", "chunks", "cli-front.cjs");
 
 let work: string;
 beforeAll(() => {
-  // `npm test` builds first; a run of this file alone builds if nothing is built yet.
-  if (!existsSync(FRONT)) execFileSync(process.execPath, [join(PROJECT_ROOT, "scripts", "build.mjs")], { cwd: PROJECT_ROOT, stdio: "pipe" });
+  ensureBuilt();
   work = mkdtempSync(join(tmpdir(), "akash-stack-front-"));
 }, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -80,7 +78,7 @@ describe("the front bundle's start-up", () => {
       const { readFileSync } = require("node:fs");
       const { Script } = require("node:vm");
       const { createRequire } = require("node:module");
-      const bundle = ${JSON.stringify(FRONT)};
+      const bundle = ${JSON.stringify(CLI_FRONT)};
       const cachedData = readFileSync(bundle.replace(/\\.cjs$/, ".cache"));
       const module = { exports: {} };
       new Script(readFileSync(bundle, "utf8"), { filename: bundle, cachedData }).runInThisContext()(module, module.exports, createRequire(bundle), bundle);

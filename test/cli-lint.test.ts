@@ -3,13 +3,14 @@
 // not from the rule engine that is still being written; where the engine may add findings later,
 // tests assert only what stays true (exit-code classes, relative counts).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { lintFiles, MAX_FILE_BYTES } from "../src/lint/run.js";
 import { BASE } from "./support/sdl-cases.js";
+import { CLI, ensureBuilt } from "./support/built-cli.js";
 
 // Lets the in-process runner test below make the engine throw; the CLI runs in its own process.
 vi.mock("../src/sdl/index.js", async (importOriginal) => {
@@ -33,7 +34,6 @@ const SHUFFLED = [
 ] as const;
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(ROOT, "dist", "cli.js");
 const VERSION = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
 
 /** A complete SDL that every layer accepts: the rule tests' shared base (pinned image, global expose with a host, uact pricing). */
@@ -104,7 +104,7 @@ function expectCleanStderr(stderr: string): void {
 }
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, stdio: "pipe" });
+  ensureBuilt();
   work = mkdtempSync(join(tmpdir(), "akash-stack-lint-"));
 });
 
