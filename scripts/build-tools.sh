@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Builds the real components the tests prove the project against, from the Go module proxy, into an
+# ignored cache folder that is reused when present (tools/README.md says what each one is for).
+#
+#   scripts/build-tools.sh            build what is missing, print where everything is
+#   scripts/build-tools.sh --print    only print the bin folder (empty output when nothing is built)
+#
+# Each tool has its own module under tools/ (go.mod and go.sum pin every version), so each builds
+# with exactly the dependency versions its own release was tested with. A tool's output folder is
+# named after a hash of its go.mod, go.sum and the Go version, so a changed pin builds anew and an
+# unchanged one is never rebuilt. Output: .cache/tools/<tool>-<hash>/ and one bin folder of links,
+# .cache/tools/bin, that tests put first on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+cache="$root/.cache/tools"
+bin="$cache/bin"
+
+if [[ "${1:-}" == "--print" ]]; then
+  [[ -d "$bin" ]] && echo "$bin"
+  exit 0
+fi
+
+export GOFLAGS="-buildvcs=false -mod=readonly"
+export CGO_ENABLED=0
+go_version="$(go env GOVERSION)"
+mkdir -p "$bin"
+
+say() { printf 'build-tools: %s\n' "$*" >&2; }
+
+# hash of a tool module's pins and the compiler
+stamp() { cat "tools/$1/go.mod" "tools/$1/go.sum" <(echo "$go_version") | sha256sum | cut -c1-12; }
+
+# build TOOL CMD...: runs CMD in tools/TOOL with $out set to a fresh output folder, unless a
+# finished folder for the same pins exists. A folder is finished only once its .done marker is
+# written, so an interrupted build is redone, never half-used.
+build() {
+  local tool="$1"; shift
+  local out="$cache/$tool-$(stamp "$tool")"
+  if [[ -f "$out/.done" ]]; then
+    say "$tool: cached ($out)"
+  else
+    say "$tool: building (go $go_version)…"
+    local started=$SECONDS
+    rm -rf "$out.partial" && mkdir -p "$out.partial"
+    (cd "tools/$tool" && out="$out.partial" "$@")
+    rm -rf "$out" && mv "$out.partial" "$out" && touch "$out/.done"
+    say "$tool: built in $((SECONDS - started)) s"
+  fi
+  for f in "$out"/*; do ln -sfn "$f" "$bin/$(basename "$f")"; done
+}
+
+module_dir() { go list -m -f '{{.Dir}}' "$1"; }
+
+kubo() {
+  go build -trimpath -o "$out/ipfs$1" github.com/ipfs/kubo/cmd/ipfs
+  # The image's start_ipfs and container_init_run, from the same module (kubo's Dockerfile copies them).
+  local dir; dir="$(module_dir github.com/ipfs/kubo)"
+  if [[ -z "$1" ]]; then
+    install -m 0755 "$dir/bin/container_daemon" "$out/start_ipfs"
+    install -m 0755 "$dir/bin/container_init_run" "$out/container_init_run"
+  fi
+}
+
+build kubo kubo ""
+# An older Kubo (repo version 16; v0.43 expects 18) to prove that an upgraded image migrates its repo.
+build kubo-v0.36 kubo "-v0.36"
+build distribution go build -trimpath -o "$out/registry" github.com/distribution/distribution/v3/cmd/registry
+build caddy go build -trimpath -o "$out/caddy" github.com/caddyserver/caddy/v2/cmd/caddy
+build conformance go test -c -trimpath -o "$out/oci-conformance.test" github.com/opencontainers/distribution-spec/conformance
+build actionlint go build -trimpath -o "$out/actionlint" github.com/rhysd/actionlint/cmd/actionlint
+
+# OpenRegistry is not served by the module proxy here: say so with the proxy's exact answer, so the
+# gap is visible in every CI log instead of being papered over (images/openregistry/README.md).
+openregistry_commit="$(sed -n 's/^ARG OPENREGISTRY_COMMIT=//p' images/openregistry/Dockerfile)"
+answer="$(cd "$(mktemp -d)" && GOFLAGS= go mod download -json "github.com/containerish/OpenRegistry@$openregistry_commit" 2>&1 | sed -n 's/.*"Error": "\(.*\)".*/\1/p' || true)"
+if [[ -n "$answer" ]]; then
+  say "OpenRegistry is not built: the Go module proxy refused github.com/containerish/OpenRegistry@$openregistry_commit: $answer"
+  printf '%s\n' "$answer" > "$cache/openregistry.refused"
+else
+  rm -f "$cache/openregistry.refused"
+  say "OpenRegistry@$openregistry_commit is now served by the proxy: build it (images/openregistry/README.md)"
+fi
+
+echo "$bin"
