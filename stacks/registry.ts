@@ -125,6 +125,8 @@ export default defineStack({
       ],
       env: {
         IPFS_PROFILE: "server",
+        // Kubo v0.42 reports usage to its developers unless told not to; a registry's node should not.
+        IPFS_TELEMETRY: "off",
         // Kubo sizes its caches from the host's memory, not the container's; GOMEMLIMIT keeps it inside.
         GOMEMLIMIT: `${Math.floor(kuboMemory.mebibytes * GOMEMLIMIT_SHARE)}MiB`,
       },
