@@ -45,8 +45,8 @@ interface ProfileTemplate {
 /**
  * Three templates cycled over the providers. They disagree on purpose, as mainnet providers do:
  * two announce leased-IP support under the two keys in use ("feat-endpoint-ip", "ip-lease"), only
- * one has GPUs, only two are audited, and prices differ around the helm chart's defaults (as
- * mainnet providers' do: most keep the defaults, some tune them a little up or down).
+ * one has GPUs, only two are audited, and prices differ a little above and below the helm chart's
+ * defaults, as providers who tune their `price_target_*` values do.
  */
 const TEMPLATES: readonly ProfileTemplate[] = [
   { region: "us-west", storage: [{ class: "beta2", persistent: true }, { class: "ram", persistent: false }], ipLeaseKey: "feat-endpoint-ip", gpus: [], audited: true, pricePercent: 90n },

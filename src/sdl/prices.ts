@@ -138,7 +138,3 @@ export function expectedPricePerBlock(groups: readonly Pick<GroupSpec, "resource
   return groups.reduce((sum, group) => sum + expectedGroupPricePerBlock(group, targets), 0n);
 }
 
-/** 18-decimal fixed point → a number, for display and ratios only. */
-export function decToNumber(value: bigint): number {
-  return Number(value / 10n ** 12n) / 1_000_000;
-}
