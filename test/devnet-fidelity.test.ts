@@ -1,13 +1,15 @@
 /**
  * Where the devnet used to differ from akashnet-2, checked the way an outside client sees it
  * (cosmjs' CometBFT 0.38 client and chain-sdk's clients only):
- * 1. a duplicate broadcast is a JSON-RPC error, as CometBFT 0.38 answers it (not an ABCI code);
+ * 1. a duplicate broadcast is a JSON-RPC error, as CometBFT 0.38 answers it (not an ABCI code),
+ *    and code 19 with an empty log over gRPC BroadcastTx, as the SDK translates that error;
  * 2. MsgMintACT's 10 ACT minimum is compared before the 25 bps spread;
  * 3. providers bid what the helm chart's bid script bids at its defaults (about 10 uact per block
  *    for a small web server next to a PostgreSQL, not thousands).
  */
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
-import { TxRaw } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
+import { BroadcastTxRequest, BroadcastTxResponse, TxRaw } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
+import { Client as GrpcClient, credentials } from "@grpc/grpc-js";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVNET_TEST_MNEMONIC, startDevnet, type Devnet } from "../src/devnet/index.js";
@@ -68,6 +70,36 @@ describe("devnet fidelity: a duplicate broadcast", () => {
     expect((whilePending as Error).message).toBe(TX_IN_CACHE);
     expect(whenCommitted).toBeInstanceOf(Error);
     expect((whenCommitted as Error).message).toBe(TX_IN_CACHE);
+  });
+});
+
+/** `cosmos.tx.v1beta1.Service/BroadcastTx` over plain gRPC (chain-sdk's SDK does not expose it). */
+async function grpcBroadcast(txBytes: Uint8Array): Promise<BroadcastTxResponse> {
+  const client = new GrpcClient(new URL(devnet.grpc).host, credentials.createInsecure());
+  try {
+    return await new Promise<BroadcastTxResponse>((resolve, reject) =>
+      client.makeUnaryRequest(
+        "/cosmos.tx.v1beta1.Service/BroadcastTx",
+        (request: BroadcastTxRequest) => Buffer.from(BroadcastTxRequest.encode(request).finish()),
+        (bytes: Buffer) => BroadcastTxResponse.decode(bytes),
+        BroadcastTxRequest.fromPartial({ txBytes, mode: 2 }), // BROADCAST_MODE_SYNC
+        (err, response) => (err || !response ? reject(err ?? new Error("BroadcastTx answered nothing")) : resolve(response)),
+      ),
+    );
+  } finally {
+    client.close();
+  }
+}
+
+describe("devnet fidelity: a duplicate broadcast over gRPC", () => {
+  it("answers code 19 with an empty log, as the SDK's BroadcastTx translates CometBFT's error", async () => {
+    const tx = await signedSend("9");
+    const hash = createHash("sha256").update(tx).digest();
+    const first = await grpcBroadcast(tx);
+    const again = await grpcBroadcast(tx);
+    await waitFor("the transaction in a block", async () => (await comet.tx({ hash }).catch(() => undefined))?.height);
+    expect(first.txResponse?.code).toBe(0);
+    expect(again.txResponse).toMatchObject({ code: 19, codespace: "sdk", rawLog: "", txhash: Buffer.from(hash).toString("hex").toUpperCase() });
   });
 });
 
