@@ -1,6 +1,6 @@
 /**
  * Where the devnet used to differ from akashnet-2, checked the way an outside client sees it
- * (cosmjs' CometBFT 0.38 client and chain-sdk's clients only):
+ * (cosmjs' CometBFT 0.38 client, chain-sdk's clients and a plain @grpc/grpc-js client):
  * 1. a duplicate broadcast is a JSON-RPC error, as CometBFT 0.38 answers it (not an ABCI code),
  *    and code 19 with an empty log over gRPC BroadcastTx, as the SDK translates that error;
  * 2. MsgMintACT's 10 ACT minimum is compared before the 25 bps spread;
