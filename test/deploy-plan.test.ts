@@ -212,7 +212,7 @@ describe("money", () => {
   });
 
   it("minting raises to the chain's 10 ACT minimum and burns enough AKT through the spread", () => {
-    // The devnet's numbers: AKT at 0.5 ACT, 25 bps spread: burning 20 AKT mints 9.975 ACT (too little).
+    // The devnet's numbers: AKT at 0.5 ACT, 25 bps spread: burning 20 AKT mints 9.975 ACT, short of 10 ACT in hand.
     const need = mintNeed(500_000n, 0n, 10_000_000n, 0.5, 25)!;
     expect(need.mintUact).toBe(10_000_000n);
     const minted = (Number(need.burnUakt!) * 0.5 * (10_000 - 25)) / 10_000;

@@ -130,7 +130,7 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
         .option("-y, --yes", "do not ask before spending (minting ACT, creating the deployment)")
         .addOption(new Option("--output <format>", "text for people, jsonl for machines (one object per step)").choices(["text", "jsonl"]).default("text"))
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
-        .option("--deposit <amount>", "escrow deposit, e.g. 5000000uact (default: enough for an hour, at least the chain minimum)")
+        .option("--deposit <amount>", "escrow deposit, e.g. 5000000uact (default: 48 h at the default provider prices, at least the chain minimum)")
         .option("--max-price <amount>", "refuse bids above this price per block, e.g. 1000uact")
         .addOption(new Option("--auditor <address>", "only providers signed by this auditor (repeatable)").argParser(collectValues).default([], "none"))
         .addOption(new Option("--attribute <key=value>", "only providers with this attribute (repeatable)").argParser(collectValues).default([], "none"))
