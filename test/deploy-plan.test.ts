@@ -31,8 +31,9 @@ afterEach(() => rmSync(home, { recursive: true, force: true }));
 
 const SECRETS = { POSTGRES_PASSWORD: "pg-secret-1", OPENREGISTRY_DB_PASSWORD: "db-secret-1", OPENREGISTRY_AUTH_KEY: "a2V5" };
 
+/** The registry stack with the OpenRegistry engine: all of its secrets come from SECRETS, so nothing is generated. */
 async function registryDeployment(params: Record<string, string | number> = {}, env: Record<string, string> = SECRETS): Promise<DesiredDeployment> {
-  return prepareDeployment("registry", synth(registry, params), { mode: "deploy", env, home, cwd: home });
+  return prepareDeployment("registry", synth(registry, { engine: "openregistry", ...params }), { mode: "deploy", env, home, cwd: home });
 }
 
 /** What a deploy reads back from the chain: the groups after the protobuf round trip. */
@@ -97,11 +98,11 @@ describe("plan on the registry stack", () => {
 
   it("without secret values, the template hash decides (state file's template hash)", async () => {
     const deployed = await registryDeployment();
-    const planned = await prepareDeployment("registry", synth(registry, {}), { mode: "plan", env: {}, home, cwd: home });
+    const planned = await prepareDeployment("registry", synth(registry, { engine: "openregistry" }), { mode: "plan", env: {}, home, cwd: home });
     // The deploy above took every secret from the environment, so plan has no values at all.
     expect(planned.manifest).toBeUndefined();
     expect(planned.templateHash).toBe(deployed.templateHash);
-    const changed = await prepareDeployment("registry", synth(registry, { caddyImage: "caddy:2.11.0-alpine" }), { mode: "plan", env: {}, home, cwd: home });
+    const changed = await prepareDeployment("registry", synth(registry, { engine: "openregistry", caddyImage: "caddy:2.11.0-alpine" }), { mode: "plan", env: {}, home, cwd: home });
     expect(decideChange(shape(planned), onChain(deployed))).toMatchObject({ action: "nothing", hashKnown: false });
     expect(decideChange(shape(changed), onChain(deployed))).toMatchObject({ action: "update", hashKnown: false });
     // A deployment made elsewhere (no template hash in the state) cannot be judged without secrets.
@@ -111,7 +112,7 @@ describe("plan on the registry stack", () => {
 
 describe("secrets at deploy and plan time", () => {
   it("deploy fails before anything else when secrets are missing, listing every name", async () => {
-    const stack = synth(registry, {});
+    const stack = synth(registry, { engine: "openregistry" });
     const error = await prepareDeployment("registry", stack, { mode: "deploy", env: {}, home, cwd: home }).catch((e: unknown) => e);
     // Registry secrets are all generated: none is missing; the generated file is created.
     expect(error).not.toBeInstanceOf(Error);
@@ -126,7 +127,7 @@ describe("secrets at deploy and plan time", () => {
   });
 
   it("plan never creates secrets: the hash is unknown and nothing is written", async () => {
-    const planned = await prepareDeployment("registry", synth(registry, {}), { mode: "plan", env: {}, home, cwd: home });
+    const planned = await prepareDeployment("registry", synth(registry, { engine: "openregistry" }), { mode: "plan", env: {}, home, cwd: home });
     expect(planned.manifest).toBeUndefined();
     expect(planned.missingSecrets).toEqual(["OPENREGISTRY_AUTH_KEY", "OPENREGISTRY_DB_PASSWORD", "POSTGRES_PASSWORD"]);
     expect(existsSync(join(home, "secrets.json"))).toBe(false);
