@@ -113,16 +113,31 @@ async function main(): Promise<number> {
     return results.every((r) => r.ok) ? 0 : 1;
   } finally {
     baseline.kill("SIGTERM");
-    cli(["rehearse", "registry", "--stop"]);
-    rmSync(work, { recursive: true, force: true });
   }
 }
 
+function cleanUp(): void {
+  cli(["rehearse", "registry", "--stop"]);
+  rmSync(work, { recursive: true, force: true });
+}
+
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    cleanUp();
+    process.exit(code);
+  },
   (err: unknown) => {
     say(`bench:registry could not run: ${(err as Error).message}`);
-    cli(["rehearse", "registry", "--stop"]);
+    // What the services said last, since the rehearsal (and its logs) go away with the work folder.
+    for (const name of ["edge", "registry"]) {
+      const log = join(home, "rehearse", "registry", "services", name, "output.log");
+      try {
+        say(`--- ${name} (last lines of ${log}):\n${readFileSync(log, "utf8").split("\n").slice(-15).join("\n")}`);
+      } catch {
+        // no log
+      }
+    }
+    cleanUp();
     process.exit(2);
   },
 );

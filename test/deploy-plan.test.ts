@@ -80,12 +80,13 @@ describe("plan on the registry stack", () => {
     const after = await registryDeployment({ kuboCpu: 3 });
     const decision = decideChange(shape(after), onChain(before));
     expect(decision.action).toBe("replace");
-    expect(decision.differences.map((d) => d.cause)).toEqual(["resources"]);
+    // The ceiling follows the resources (stacks/registry.ts sizes it from the default provider prices).
+    expect(decision.differences.map((d) => d.cause)).toEqual(["resources", "price"]);
     expect(decision.differences[0]!.description).toMatch(/cpu 2000m → 3000m/);
   });
 
   it("a new price → replace (price)", async () => {
-    const decision = decideChange(shape(await registryDeployment({ maxPricePerBlock: 20000 })), onChain(await registryDeployment()));
+    const decision = decideChange(shape(await registryDeployment({ priceHeadroom: 4 })), onChain(await registryDeployment()));
     expect(decision.action).toBe("replace");
     expect(new Set(decision.differences.map((d) => d.cause))).toEqual(new Set(["price"]));
   });
@@ -206,9 +207,11 @@ describe("money", () => {
 
   it("the group ceiling is Σ unit price × count", async () => {
     const d = await registryDeployment();
-    // Four services at 10000 uact/block each, one replica each (registry stack defaults).
+    // Four services, one replica each, at the ceilings the synthesized SDL names.
+    const amounts = [...synth(registry, { engine: "openregistry" }).sdl.matchAll(/amount: "(\d+)"/g)].map((m) => Number(m[1]));
+    expect(amounts).toHaveLength(4);
     const total = d.groups.reduce((s, g) => s + groupMaxPricePerBlock(g), 0n);
-    expect(formatDec(total)).toBe("40000");
+    expect(formatDec(total)).toBe(String(amounts.reduce((a, b) => a + b, 0)));
     expect(parseDec("0.5")).toBe(5n * 10n ** 17n);
   });
 
