@@ -180,8 +180,9 @@ describe("dns apply STACK --network N", () => {
   it("also reads the deployer's record: IPs per service, matched to the endpoint through the SDL", async () => {
     const { emulator, home, run } = await setup();
     const service = (ips: string[]) => ({ uris: [], ips: ips.map((ip) => ({ ip, port: 80, externalPort: 80, protocol: "TCP" })), forwardedPorts: [], provider: "akash1provider" });
-    // `edge` exposes through the `edge` IP endpoint; `ipfs` has a leased IP of its own that must not be used.
-    writeState(home, { version: 1, stack: "registry", current: { dseq: "42", endpoints: { edge: service(["203.0.113.60"]), ipfs: service(["192.0.2.99"]) } } });
+    // `edge` and `ipfs` (its swarm ports) both expose through the `edge` IP endpoint, so the provider
+    // reports the same address for both; `registry` has none.
+    writeState(home, { version: 1, stack: "registry", current: { dseq: "42", endpoints: { edge: service(["203.0.113.60"]), ipfs: service(["203.0.113.60"]), registry: service([]) } } });
     const apply = await run("apply", { stack: "registry", network: "testnet", set: ["domain=example.com"], yes: true, adopt: true });
     expect(apply.code).toBe(0);
     expect(emulator.zone("example.com").hosts.filter((h) => h.type === "A").map((h) => [h.name, h.address])).toEqual([
