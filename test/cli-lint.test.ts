@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { lintFiles, MAX_FILE_BYTES } from "../src/lint/run.js";
 import { BASE } from "./support/sdl-cases.js";
 import { CLI, ensureBuilt } from "./support/built-cli.js";
+import { openPathTo, unprivileged } from "./support/unprivileged.js";
 
 // Lets the in-process runner test below make the engine throw; the CLI runs in its own process.
 vi.mock("../src/sdl/index.js", async (importOriginal) => {
@@ -75,8 +76,8 @@ interface JsonReport {
 let work: string;
 
 /** Runs `akash-stack ARGS...`, with `input` on its standard input (none: an empty pipe). */
-function cli(args: string[], cwd = work, input: string | Buffer = ""): Run {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", timeout: 20_000, input });
+function cli(args: string[], cwd = work, input: string | Buffer = "", as?: { uid: number; gid: number }): Run {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", timeout: 20_000, input, ...as });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -218,12 +219,12 @@ describe("missing and unreadable input", () => {
     expect(run.stderr).toMatch(/dangling\.yaml: no such file/);
   });
 
-  const isRoot = process.getuid?.() === 0;
-  it.skipIf(isRoot)("exits 2 for a file without read permission (skipped as root, who can read anything)", () => {
+  it("exits 2 for a file without read permission (as nobody when the suite runs as root, who reads anything)", () => {
     const path = file("locked.yaml", VALID_SDL);
     chmodSync(join(work, path), 0o000);
+    openPathTo(join(work, path), tmpdir());
     try {
-      const run = lint([path]);
+      const run = cli(["lint", path], work, "", unprivileged());
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/locked\.yaml: permission denied/);
     } finally {
