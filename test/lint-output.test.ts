@@ -57,9 +57,9 @@ const FILES: LintReport["files"] = [
   },
   { path: "clean.yaml", findings: [] },
 ];
-const SUMMARY: LintReport["summary"] = { files: 3, errors: 2, warnings: 2 };
+const SUMMARY: LintReport["summary"] = { files: 3, errors: 2, warnings: 2, skipped: 0 };
 
-const REPORT: LintReport = { files: FILES, summary: SUMMARY, inputErrors: [] };
+const REPORT: LintReport = { files: FILES, summary: SUMMARY, skipped: [], inputErrors: [] };
 
 describe("text format", () => {
   it("prints one grep-able line per finding on stdout and the summary on stderr", () => {
@@ -74,12 +74,12 @@ describe("text format", () => {
   });
 
   it("uses singular nouns for one", () => {
-    expect(summaryLine({ files: 1, errors: 1, warnings: 1 })).toBe("1 error, 1 warning in 1 file");
-    expect(summaryLine({ files: 0, errors: 0, warnings: 0 })).toBe("0 errors, 0 warnings in 0 files");
+    expect(summaryLine({ files: 1, errors: 1, warnings: 1, skipped: 0 })).toBe("1 error, 1 warning in 1 file");
+    expect(summaryLine({ files: 0, errors: 0, warnings: 0, skipped: 0 })).toBe("0 errors, 0 warnings in 0 files");
   });
 
   it("prints nothing on stdout for a clean report", () => {
-    const clean: LintReport = { files: [{ path: "a.yaml", findings: [] }], summary: { files: 1, errors: 0, warnings: 0 }, inputErrors: [] };
+    const clean: LintReport = { files: [{ path: "a.yaml", findings: [] }], summary: { files: 1, errors: 0, warnings: 0, skipped: 0 }, skipped: [], inputErrors: [] };
     expect(formatText(clean)).toEqual({ stdout: "", stderr: "0 errors, 0 warnings in 1 file\n" });
   });
 });
@@ -87,7 +87,7 @@ describe("text format", () => {
 describe("json format", () => {
   it("lists every file, with findings in contract field order, and the summary", () => {
     // inputErrors are not part of the json contract: only files and summary are printed
-    const expected = { files: FILES, summary: SUMMARY };
+    const expected = { files: FILES, skipped: [], summary: SUMMARY };
     expect(formatJson(REPORT)).toEqual({ stdout: JSON.stringify(expected, null, 2) + "\n", stderr: "" });
   });
 
@@ -126,7 +126,7 @@ describe("github format", () => {
       column: 1,
       path: "",
     }));
-    const many: LintReport = { files: [{ path: "a.yaml", findings }], summary: { files: 1, errors: 11, warnings: 0 }, inputErrors: [] };
+    const many: LintReport = { files: [{ path: "a.yaml", findings }], summary: { files: 1, errors: 11, warnings: 0, skipped: 0 }, skipped: [], inputErrors: [] };
     const { stderr } = formatGithub(many);
     expect(stderr).toMatch(/^11 errors, 0 warnings in 1 file\n/);
     expect(stderr).toMatch(/only 10 error and 10 warning annotations per step.*--format sarif/);
@@ -216,7 +216,7 @@ describe("sarif format", () => {
   });
 
   it("writes an empty results array for a clean report, with the rules still listed", () => {
-    const clean: LintReport = { files: [{ path: "a.yaml", findings: [] }], summary: { files: 1, errors: 0, warnings: 0 }, inputErrors: [] };
+    const clean: LintReport = { files: [{ path: "a.yaml", findings: [] }], summary: { files: 1, errors: 0, warnings: 0, skipped: 0 }, skipped: [], inputErrors: [] };
     const run = JSON.parse(formatSarif(clean, CONTEXT).stdout).runs[0];
     expect(run.results).toEqual([]);
     expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(["yaml-syntax", "image-tag-latest", "denom-uact"]);

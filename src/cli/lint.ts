@@ -15,6 +15,8 @@ export interface LintFlags {
   /** Rule ids to drop. */
   ignore: string[];
   network?: "mainnet" | "sandbox";
+  /** List the YAML files a folder walk skipped as not an SDL, with the reason. */
+  verbose?: boolean;
 }
 
 export interface LintContext {
@@ -56,6 +58,9 @@ export async function lintCommand(paths: readonly string[], flags: LintFlags, co
     const output = FORMATTERS[flags.format](report, { toolVersion: context.toolVersion, rules });
     if (output.stdout) context.write("stdout", output.stdout);
     if (output.stderr) context.write("stderr", output.stderr);
+  }
+  if (flags.verbose) {
+    for (const skipped of report.skipped) context.write("stderr", `${PREFIX} skipped ${skipped.path}: not an SDL (${skipped.reason}); name it explicitly to lint it anyway\n`);
   }
   for (const error of report.inputErrors) context.write("stderr", `${PREFIX} ${error}\n`);
   const { warnings } = report.summary;

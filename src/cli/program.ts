@@ -314,11 +314,13 @@ function configureLint(command: Command): void {
         .default([], "none"),
     )
     .addOption(new Option("--network <network>", "which network's rules apply").choices(["mainnet", "sandbox"]))
+    .option("-v, --verbose", "list the YAML files that were skipped because they are not an SDL, and why")
     .addHelpText(
       "after",
       `
-Folders are searched recursively for *.yaml/*.yml files that look like an SDL (a top-level
-"services:" key and a "deployment:" or "profiles:" key); node_modules and dot-folders are skipped.
+Folders are searched recursively for *.yaml/*.yml files that are an SDL (a top-level "services:"
+key and a "deployment:" or "profiles:" key, at any indentation); node_modules and dot-folders are
+not searched. Other YAML files are counted in the summary and listed with --verbose.
 A file named explicitly is always linted, and - lints standard input (shown as <stdin>). Paths
 that cannot be read are reported on stderr, one line each; the other paths are still linted.
 

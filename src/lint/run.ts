@@ -9,7 +9,7 @@
 import { readFileSync, statSync } from "node:fs";
 import type { Finding, LintOptions } from "../sdl/findings.js";
 import { lintSdl } from "../sdl/index.js";
-import { discoverFiles, pathError, type DiscoveredFile } from "./discover.js";
+import { discoverFiles, pathError, type DiscoveredFile, type SkippedFile } from "./discover.js";
 
 /** SDLs are a few KiB; a file this large is not one, and parsing it would only waste time and memory. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -26,12 +26,16 @@ export interface LintSummary {
   files: number;
   errors: number;
   warnings: number;
+  /** YAML files under the folders given that are not an SDL (listed in `LintReport.skipped`). */
+  skipped: number;
 }
 
 export interface LintReport {
   /** Every linted file, in the order discovered, including files without findings. */
   files: FileReport[];
   summary: LintSummary;
+  /** YAML files a folder walk left out because they are not an SDL, with the reason. */
+  skipped: SkippedFile[];
   /** Paths that could not be linted at all (missing, unreadable, a folder without SDL files). */
   inputErrors: string[];
 }
@@ -49,7 +53,7 @@ export interface LintFilesOptions extends LintOptions {
 export function lintFiles(paths: readonly string[], options: LintFilesOptions = {}): LintReport {
   const discovery = discoverFiles(paths, { cwd: options.cwd, stdin: options.stdin });
   const outcomes = lintDiscovered(discovery.files, lintOptionsOf(options));
-  return assemble(discovery.files, outcomes, discovery.errors, options);
+  return assemble(discovery.files, outcomes, discovery.errors, discovery.skipped, options);
 }
 
 /** Lints discovered files one by one. */
@@ -61,7 +65,13 @@ function lintOptionsOf(options: LintFilesOptions): LintOptions {
   return options.network ? { network: options.network } : {};
 }
 
-function assemble(files: readonly DiscoveredFile[], outcomes: readonly FileOutcome[], discoveryErrors: readonly string[], options: LintFilesOptions): LintReport {
+function assemble(
+  files: readonly DiscoveredFile[],
+  outcomes: readonly FileOutcome[],
+  discoveryErrors: readonly string[],
+  skipped: readonly SkippedFile[],
+  options: LintFilesOptions,
+): LintReport {
   const ignored = new Set(options.ignore ?? []);
   const reports: FileReport[] = [];
   const inputErrors = [...discoveryErrors];
@@ -74,11 +84,11 @@ function assemble(files: readonly DiscoveredFile[], outcomes: readonly FileOutco
     const findings = outcome.findings.filter((f) => !ignored.has(f.ruleId)).map(normalized);
     reports.push({ path: file.path, findings: sortByPosition(findings) });
   });
-  return { files: reports, summary: summarize(reports), inputErrors };
+  return { files: reports, summary: summarize(reports, skipped.length), skipped: [...skipped], inputErrors };
 }
 
 /** Counts files, errors and warnings. */
-export function summarize(files: readonly FileReport[]): LintSummary {
+export function summarize(files: readonly FileReport[], skipped = 0): LintSummary {
   let errors = 0;
   let warnings = 0;
   for (const file of files) {
@@ -87,7 +97,7 @@ export function summarize(files: readonly FileReport[]): LintSummary {
       else warnings++;
     }
   }
-  return { files: files.length, errors, warnings };
+  return { files: files.length, errors, warnings, skipped };
 }
 
 /**

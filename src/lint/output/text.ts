@@ -15,9 +15,14 @@ export function formatText(report: LintReport): FormattedOutput {
   return { stdout: lines.map((l) => l + "\n").join(""), stderr: summaryLine(report.summary) + "\n" };
 }
 
-/** `2 errors, 1 warning in 3 files`. */
+/**
+ * `2 errors, 1 warning in 3 files`, and when a folder held YAML files that are not an SDL,
+ * `; 4 other YAML files skipped (not an SDL; --verbose lists them)`: a skip is never silent.
+ */
 export function summaryLine(summary: LintSummary): string {
-  return `${count(summary.errors, "error")}, ${count(summary.warnings, "warning")} in ${count(summary.files, "file")}`;
+  const findings = `${count(summary.errors, "error")}, ${count(summary.warnings, "warning")} in ${count(summary.files, "file")}`;
+  if (summary.skipped === 0) return findings;
+  return `${findings}; ${summary.skipped} other YAML file${summary.skipped === 1 ? "" : "s"} skipped (not an SDL; --verbose lists them)`;
 }
 
 function count(n: number, noun: string): string {
