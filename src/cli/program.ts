@@ -315,6 +315,8 @@ function configureLint(command: Command): void {
     )
     .addOption(new Option("--network <network>", "which network's rules apply").choices(["mainnet", "sandbox"]))
     .option("-v, --verbose", "list the YAML files that were skipped because they are not an SDL, and why")
+    .option("-c, --config <file>", "use this config file for every SDL instead of the .akash-stack.yaml nearest to each")
+    .option("--sarif-file <file>", "also write the findings as SARIF to this file, whatever the format (for code scanning)")
     .addHelpText(
       "after",
       `

@@ -12,6 +12,7 @@
 import { closeSync, openSync, readdirSync, readSync, statSync, type Dirent } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parseYaml, type YNode } from "../sdl/yaml.js";
+import { CONFIG_FILE_NAME } from "./config.js";
 
 export interface DiscoveredFile {
   /** The path to show the user: relative to the working folder when the file is inside it, else absolute. */
@@ -248,7 +249,8 @@ function walk(folder: string, shownAs: string, cwd: string, found: Found, errors
       if (!isSkippedFolder(name)) walk(join(folder, name), join(shownAs, name), cwd, found, errors);
       continue;
     }
-    if (!YAML_EXTENSION.test(name)) continue;
+    // the lint config is YAML but never an SDL: not worth counting as a skipped file
+    if (!YAML_EXTENSION.test(name) || name === CONFIG_FILE_NAME) continue;
     // Symbolic links to files are followed; links to folders are not, so a link loop cannot hang the walk.
     if (!entry.isFile() && !entry.isSymbolicLink()) continue;
     const absolutePath = childPath.absolute(name);

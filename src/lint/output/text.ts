@@ -20,7 +20,8 @@ export function formatText(report: LintReport): FormattedOutput {
  * `; 4 other YAML files skipped (not an SDL; --verbose lists them)`: a skip is never silent.
  */
 export function summaryLine(summary: LintSummary): string {
-  const findings = `${count(summary.errors, "error")}, ${count(summary.warnings, "warning")} in ${count(summary.files, "file")}`;
+  const suppressed = summary.suppressed === 0 ? "" : ` (${summary.suppressed} suppressed inline)`;
+  const findings = `${count(summary.errors, "error")}, ${count(summary.warnings, "warning")} in ${count(summary.files, "file")}${suppressed}`;
   if (summary.skipped === 0) return findings;
   return `${findings}; ${summary.skipped} other YAML file${summary.skipped === 1 ? "" : "s"} skipped (not an SDL; --verbose lists them)`;
 }
