@@ -80,6 +80,15 @@ describe("text format", () => {
     });
   });
 
+  it("names each reported rule once on stderr, with what it checks and its page", () => {
+    expect(formatText(REPORT, CONTEXT).stderr).toBe(
+      "  yaml-syntax: The file must be valid YAML whose root is a mapping. https://github.com/akash-stack/akash-stack/blob/main/docs/rules/yaml-syntax.md\n" +
+        "  image-tag-latest: Pin image tags. https://github.com/akash-stack/akash-stack/blob/main/docs/rules/image-tag-latest.md\n" +
+        "  denom-uact: Group prices must be in uact. https://github.com/akash-stack/akash-stack/blob/main/docs/rules/denom-uact.md\n" +
+        "2 errors, 2 warnings in 3 files\n",
+    );
+  });
+
   it("uses singular nouns for one", () => {
     expect(summaryLine({ files: 1, errors: 1, warnings: 1, skipped: 0, suppressed: 0 })).toBe("1 error, 1 warning in 1 file");
     expect(summaryLine({ files: 0, errors: 0, warnings: 0, skipped: 0, suppressed: 0 })).toBe("0 errors, 0 warnings in 0 files");
