@@ -68,7 +68,7 @@ describe("the action's inputs", () => {
         "INPUT_SARIF-FILE": "out.sarif",
         INPUT_CONFIG: "ci/.akash-stack.yaml",
       }),
-    ).toEqual(["lint", "--format", "sarif", "--max-warnings", "0", "--sarif-file", "out.sarif", "--config", "ci/.akash-stack.yaml", "--", "deploy/", "stacks/out.yaml"]);
+    ).toEqual(["lint", "--output", "sarif", "--max-warnings", "0", "--sarif-file", "out.sarif", "--config", "ci/.akash-stack.yaml", "--", "deploy/", "stacks/out.yaml"]);
     expect(lintArgumentsFor({ INPUT_PATHS: "-odd.yaml", "INPUT_MAX-WARNINGS": "" })).toEqual(["lint", "--", "-odd.yaml"]);
   });
 });
@@ -122,7 +122,7 @@ describe("the action, run as GitHub runs it", () => {
     expect(strict.stderr).toContain("1 warning, more than --max-warnings 0 allows");
     const bad = runAction({ paths: "deploy", format: "xml" });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/option '-f, --format <format>' argument 'xml' is invalid/);
+    expect(bad.stderr).toMatch(/option '-o, --output <format>' argument 'xml' is invalid/);
   });
 
   it("writes SARIF that Microsoft's SARIF Multitool validates with no error or warning (and the check can fail)", () => {

@@ -21,7 +21,7 @@ export function actionInput(env: ActionEnv, name: string): string {
 export function lintArgumentsFor(env: ActionEnv): string[] {
   const args = ["lint"];
   const format = actionInput(env, "format");
-  if (format !== "") args.push("--format", format);
+  if (format !== "") args.push("--output", format);
   const maxWarnings = actionInput(env, "max-warnings");
   if (maxWarnings !== "") args.push("--max-warnings", maxWarnings);
   const sarifFile = actionInput(env, "sarif-file");
