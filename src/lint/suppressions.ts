@@ -10,6 +10,10 @@
  * directive without one suppresses nothing and is reported (`suppression-invalid`), and so is an
  * unknown rule id. A directive that suppresses nothing is reported too (`suppression-unused`), so
  * stale ones do not pile up. Pure: text and findings in, findings out.
+ *
+ * Directives are found line by line, as a `#` after white space (or at the start of the line)
+ * followed by the marker, without parsing the YAML: a line inside a block scalar (`args: |`) or a
+ * quoted string that happens to look like one is read as a directive too.
  */
 import type { Finding } from "../sdl/findings.js";
 import { RULES, ruleInfo } from "../sdl/rules/catalog.js";
