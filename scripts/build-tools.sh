@@ -28,47 +28,57 @@ mkdir -p "$bin"
 
 say() { printf 'build-tools: %s\n' "$*" >&2; }
 
-# hash of a tool module's pins and the compiler
-stamp() { cat "tools/$1/go.mod" "tools/$1/go.sum" <(echo "$go_version") | sha256sum | cut -c1-12; }
+# hash of a tool module's pins, the compiler and how it is built (the builder function's text)
+stamp() { cat "tools/$1/go.mod" "tools/$1/go.sum" <(echo "$go_version") <(declare -f "$2") | sha256sum | cut -c1-12; }
 
 # build TOOL CMD...: runs CMD in tools/TOOL with $out set to a fresh output folder, unless a
 # finished folder for the same pins exists. A folder is finished only once its .done marker is
 # written, so an interrupted build is redone, never half-used.
 build() {
   local tool="$1"; shift
-  local out="$cache/$tool-$(stamp "$tool")"
+  local out="$cache/$tool-$(stamp "$tool" "$1")"
   if [[ -f "$out/.done" ]]; then
     say "$tool: cached ($out)"
   else
     say "$tool: building (go $go_version)…"
     local started=$SECONDS
     rm -rf "$out.partial" && mkdir -p "$out.partial"
-    (cd "tools/$tool" && out="$out.partial" "$@")
+    # A module that names a toolchain (an old release that today's Go no longer compiles) is built
+    # with that Go, which the go command takes from the module proxy.
+    local toolchain; toolchain="$(sed -n 's/^toolchain //p' "tools/$tool/go.mod")"
+    (cd "tools/$tool" && GOTOOLCHAIN="${toolchain:-local}" out="$out.partial" "$@")
     rm -rf "$out" && mv "$out.partial" "$out" && touch "$out/.done"
     say "$tool: built in $((SECONDS - started)) s"
   fi
   for f in "$out"/*; do ln -sfn "$f" "$bin/$(basename "$f")"; done
 }
 
-module_dir() { go list -m -f '{{.Dir}}' "$1"; }
-
 kubo() {
   go build -trimpath -o "$out/ipfs$1" github.com/ipfs/kubo/cmd/ipfs
   # The image's start_ipfs and container_init_run, from the same module (kubo's Dockerfile copies them).
-  local dir; dir="$(module_dir github.com/ipfs/kubo)"
+  local dir; dir="$(go list -m -f '{{.Dir}}' github.com/ipfs/kubo)"
   if [[ -z "$1" ]]; then
     install -m 0755 "$dir/bin/container_daemon" "$out/start_ipfs"
     install -m 0755 "$dir/bin/container_init_run" "$out/container_init_run"
   fi
 }
 
+# go_build NAME PACKAGE / go_test_binary NAME PACKAGE: run inside build(), where $out is set.
+go_build() { go build -trimpath -o "$out/$1" "$2"; }
+go_test_binary() { go test -c -trimpath -o "$out/$1" "$2"; }
+
 build kubo kubo ""
-# An older Kubo (repo version 16; v0.43 expects 18) to prove that an upgraded image migrates its repo.
+# An older Kubo (repo version 16; v0.42 expects 18) to prove that an upgraded image migrates its repo.
 build kubo-v0.36 kubo "-v0.36"
-build distribution go build -trimpath -o "$out/registry" github.com/distribution/distribution/v3/cmd/registry
-build caddy go build -trimpath -o "$out/caddy" github.com/caddyserver/caddy/v2/cmd/caddy
-build conformance go test -c -trimpath -o "$out/oci-conformance.test" github.com/opencontainers/distribution-spec/conformance
-build actionlint go build -trimpath -o "$out/actionlint" github.com/rhysd/actionlint/cmd/actionlint
+# The official registry image ships cmd/registry/config-example.yml as /etc/distribution/config.yml.
+distribution() {
+  go_build registry github.com/distribution/distribution/v3/cmd/registry
+  install -m 0644 "$(go list -m -f '{{.Dir}}' github.com/distribution/distribution/v3)/cmd/registry/config-example.yml" "$out/distribution-config.yml"
+}
+build distribution distribution
+build caddy go_build caddy github.com/caddyserver/caddy/v2/cmd/caddy
+build conformance go_test_binary oci-conformance.test github.com/opencontainers/distribution-spec/conformance
+build actionlint go_build actionlint github.com/rhysd/actionlint/cmd/actionlint
 
 # OpenRegistry is not served by the module proxy here: say so with the proxy's exact answer, so the
 # gap is visible in every CI log instead of being papered over (images/openregistry/README.md).

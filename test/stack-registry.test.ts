@@ -46,31 +46,34 @@ interface Sdl {
 const DOMAIN = String(registry.params.domain);
 const result = synth(registry);
 const sdl = parse(result.sdl) as Sdl;
+/** The same stack with the OpenRegistry engine (PostgreSQL, layers in Kubo). */
+const openRegistryResult = synth(registry, { engine: "openregistry" });
+const openRegistrySdl = parse(openRegistryResult.sdl) as Sdl;
 
-function service(name: string): Service {
-  const s = sdl.services[name];
+function service(name: string, of: Sdl = sdl): Service {
+  const s = of.services[name];
   if (!s) throw new Error(`the registry SDL has no service ${name}`);
   return s;
 }
 
-function env(name: string): Map<string, string> {
-  return new Map((service(name).env ?? []).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] as [string, string]));
+function env(name: string, of: Sdl = sdl): Map<string, string> {
+  return new Map((service(name, of).env ?? []).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] as [string, string]));
 }
 
-function exposesOf(name: string, port: number, proto = "tcp"): Expose[] {
-  return (service(name).expose ?? []).filter((e) => e.port === port && (e.proto ?? "tcp").toLowerCase() === proto);
+function exposesOf(name: string, port: number, proto = "tcp", of: Sdl = sdl): Expose[] {
+  return (service(name, of).expose ?? []).filter((e) => e.port === port && (e.proto ?? "tcp").toLowerCase() === proto);
 }
 
 /** Which services can reach each exposed port of the whole SDL, and whether the internet can. */
-function reachersOf(name: string, port: number, proto = "tcp"): Array<{ service?: string; global?: boolean; ip?: string }> {
-  return exposesOf(name, port, proto).flatMap((e) => e.to ?? []);
+function reachersOf(name: string, port: number, proto = "tcp", of: Sdl = sdl): Array<{ service?: string; global?: boolean; ip?: string }> {
+  return exposesOf(name, port, proto, of).flatMap((e) => e.to ?? []);
 }
 
-function volumeMountedAt(name: string, mount: string): Volume {
-  const storage = service(name).params?.storage ?? {};
+function volumeMountedAt(name: string, mount: string, of: Sdl = sdl): Volume {
+  const storage = service(name, of).params?.storage ?? {};
   const volumeName = Object.keys(storage).find((v) => storage[v]!.mount === mount);
   if (!volumeName) throw new Error(`service ${name} mounts nothing at ${mount}`);
-  const volume = sdl.profiles.compute[name]!.resources.storage.find((v) => v.name === volumeName);
+  const volume = of.profiles.compute[name]!.resources.storage.find((v) => v.name === volumeName);
   if (!volume) throw new Error(`service ${name} mounts volume ${volumeName}, which its profile does not define`);
   return volume;
 }
@@ -93,6 +96,10 @@ describe("synthesized SDL snapshots", () => {
     await expect(result.sdl).toMatchFileSnapshot("./__snapshots__/stack-registry.sdl.yaml");
   });
 
+  it("registry with the OpenRegistry engine", async () => {
+    await expect(openRegistryResult.sdl).toMatchFileSnapshot("./__snapshots__/stack-registry-openregistry.sdl.yaml");
+  });
+
   it("backend", async () => {
     await expect(synth(backend).sdl).toMatchFileSnapshot("./__snapshots__/stack-backend.sdl.yaml");
   });
@@ -108,15 +115,20 @@ function synthesized(): Record<string, string> {
   return { registry: result.sdl, backend: synth(backend).sdl };
 }
 
+/** Every SDL the validators must accept: both engines of the registry, and the backend. */
+function everyVariant(): Record<string, string> {
+  return { ...synthesized(), "registry (openregistry)": openRegistryResult.sdl };
+}
+
 describe("validators", () => {
   it("zero errors from our linter", () => {
-    for (const [name, text] of Object.entries(synthesized())) {
+    for (const [name, text] of Object.entries(everyVariant())) {
       expect(lintText(text).findings.filter((f) => f.severity === "error"), name).toEqual([]);
     }
   });
 
   it("zero errors from chain-sdk's validateSDL", () => {
-    for (const [name, text] of Object.entries(synthesized())) expect(validateSDL(parse(text), "mainnet"), name).toBeUndefined();
+    for (const [name, text] of Object.entries(everyVariant())) expect(validateSDL(parse(text), "mainnet"), name).toBeUndefined();
   });
 });
 
@@ -125,26 +137,26 @@ describe("issue #3, point 3: the registry stack", () => {
     for (const [name, s] of Object.entries(sdl.services)) expect(isPinned(s.image), `${name}: ${s.image}`).toBe(true);
   });
 
-  describe("PostgreSQL", () => {
+  describe("PostgreSQL (OpenRegistry engine)", () => {
     it("runs PostgreSQL 15", () => {
-      expect(service("postgres").image).toMatch(/^postgres:15\.\d+(-alpine)?$/);
+      expect(service("postgres", openRegistrySdl).image).toMatch(/^postgres:15\.\d+(-alpine)?$/);
     });
 
     it("keeps its data on a persistent beta3 volume mounted at /var/lib/postgresql/data", () => {
-      expect(volumeMountedAt("postgres", "/var/lib/postgresql/data").attributes).toEqual({ persistent: true, class: "beta3" });
+      expect(volumeMountedAt("postgres", "/var/lib/postgresql/data", openRegistrySdl).attributes).toEqual({ persistent: true, class: "beta3" });
     });
 
     it("puts PGDATA in a subfolder of the mount (the mount root holds lost+found)", () => {
-      expect(env("postgres").get("PGDATA")).toBe("/var/lib/postgresql/data/pgdata");
+      expect(env("postgres", openRegistrySdl).get("PGDATA")).toBe("/var/lib/postgresql/data/pgdata");
     });
 
     it("lets only the registry reach 5432", () => {
-      expect(reachersOf("postgres", 5432)).toEqual([{ service: "registry" }]);
+      expect(reachersOf("postgres", 5432, "tcp", openRegistrySdl)).toEqual([{ service: "registry" }]);
     });
 
     it("takes its password from a generated secret", () => {
-      expect(env("postgres").get("POSTGRES_PASSWORD")).toBe("<secret:POSTGRES_PASSWORD>");
-      expect(result.secrets).toContainEqual({ name: "POSTGRES_PASSWORD", generated: "password" });
+      expect(env("postgres", openRegistrySdl).get("POSTGRES_PASSWORD")).toBe("<secret:POSTGRES_PASSWORD>");
+      expect(openRegistryResult.secrets).toContainEqual({ name: "POSTGRES_PASSWORD", generated: "password" });
     });
   });
 
@@ -157,13 +169,38 @@ describe("issue #3, point 3: the registry stack", () => {
       expect(volumeMountedAt("ipfs", "/data/ipfs").attributes?.persistent).toBe(true);
     });
 
-    it("exposes the swarm port 4001 to the internet over TCP and UDP", () => {
-      expect(reachersOf("ipfs", 4001, "tcp")).toEqual([{ global: true }]);
-      expect(reachersOf("ipfs", 4001, "udp")).toEqual([{ global: true }]);
+    it("exposes the swarm on the leased IP, TCP and UDP on different port numbers (the provider keys ports by number)", () => {
+      const ip = Object.keys(sdl.endpoints ?? {})[0];
+      expect(reachersOf("ipfs", 4001, "tcp")).toEqual([{ global: true, ip }]);
+      expect(reachersOf("ipfs", 4002, "udp")).toEqual([{ global: true, ip }]);
+      const ports = (service("ipfs").expose ?? []).map((e) => e.as ?? e.port);
+      expect(new Set(ports).size, "one expose per port number").toBe(ports.length);
+      const swarm = JSON.parse(/Addresses\.Swarm '([^']+)'/.exec(script())?.[1] ?? "[]") as string[];
+      expect(swarm).toContain("/ip4/0.0.0.0/tcp/4001");
+      expect(swarm).toContain("/ip4/0.0.0.0/udp/4002/quic-v1");
+      expect(swarm.filter((a) => a.includes("/udp/4001"))).toEqual([]);
     });
 
-    it("lets only the registry reach the RPC on 5001", () => {
-      expect(reachersOf("ipfs", 5001)).toEqual([{ service: "registry" }]);
+    it("lets nobody reach the RPC on 5001 with the distribution engine, and only the registry with OpenRegistry", () => {
+      expect(reachersOf("ipfs", 5001)).toEqual([]);
+      expect(reachersOf("ipfs", 5001, "tcp", openRegistrySdl)).toEqual([{ service: "registry" }]);
+    });
+
+    it("migrates the repo before any config command, so an upgraded image does not crash-loop", () => {
+      const lines = script().split("\n");
+      const migrate = lines.findIndex((l) => /start_ipfs repo migrate$/.test(l));
+      const firstConfig = lines.findIndex((l) => l.includes("start_ipfs config"));
+      expect(migrate).toBeGreaterThan(-1);
+      expect(migrate).toBeLessThan(firstConfig);
+    });
+
+    it("caps the resource manager at half its memory, under GOMEMLIMIT, and runs GC so StorageMax means something", () => {
+      const max = Number(/Swarm\.ResourceMgr\.MaxMemory (\d+)MiB/.exec(script())?.[1]);
+      const limit = Number(/^(\d+)MiB$/.exec(env("ipfs").get("GOMEMLIMIT") ?? "")?.[1]);
+      expect(max).toBe(3072);
+      expect(max).toBeLessThan(limit);
+      expect(script()).toMatch(/Datastore\.StorageMax \d+MiB/);
+      expect(script().split("\n").at(-1)).toMatch(/ --enable-gc$/);
     });
 
     it("lets only the edge reach the gateway on 8080", () => {
@@ -178,7 +215,7 @@ describe("issue #3, point 3: the registry stack", () => {
       expect(JSON.parse(gateways!)).toEqual({ [`ipfs.${DOMAIN}`]: { UseSubdomains: false, Paths: ["/ipfs"], NoDNSLink: true } });
       expect(text).toMatch(/start_ipfs config --json Gateway\.NoFetch true/);
       const lines = text.split("\n");
-      expect(lines.at(-1)).toBe("exec /sbin/tini -- /usr/local/bin/start_ipfs daemon --migrate=true");
+      expect(lines.at(-1)).toBe("exec /sbin/tini -- /usr/local/bin/start_ipfs daemon --migrate=true --enable-gc");
       expect(lines.findIndex((l) => l.includes("Gateway.NoFetch"))).toBeLessThan(lines.length - 1);
     });
 
@@ -202,28 +239,61 @@ describe("issue #3, point 3: the registry stack", () => {
     });
   });
 
-  describe("OpenRegistry", () => {
-    it("runs the image parameter's pinned default, once", () => {
-      expect(service("registry").image).toBe(registry.params.openregistryImage);
-      expect(service("registry").image).toMatch(/^ghcr\.io\/alternatefutures\/openregistry:/);
+  describe("CNCF Distribution (the default engine)", () => {
+    it("runs the pinned registry:3 image, once, with its layers on a persistent volume", () => {
+      expect(service("registry").image).toBe(registry.params.distributionImage);
+      expect(service("registry").image).toMatch(/^registry:3\.\d+\.\d+$/);
       expect(Object.values(sdl.deployment.registry!).map((d) => d.count)).toEqual([1]);
+      expect(env("registry").get("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY")).toBe("/var/lib/registry");
+      expect(volumeMountedAt("registry", "/var/lib/registry").attributes).toEqual({ persistent: true, class: "beta3" });
+    });
+
+    it("refuses anonymous access with an htpasswd admin account whose hash, never the password, is in the SDL", () => {
+      const e = env("registry");
+      expect(e.get("REGISTRY_AUTH")).toBe("htpasswd");
+      expect(e.get("REGISTRY_AUTH_HTPASSWD_PATH")).toBe("/auth/htpasswd");
+      expect(e.get("REGISTRY_HTPASSWD")).toBe("<secret:REGISTRY_HTPASSWD>");
+      expect(result.secrets).toContainEqual({ name: "REGISTRY_HTPASSWD", generated: "htpasswd", htpasswd: { username: "admin", password: "REGISTRY_ADMIN_PASSWORD" } });
+      expect(result.sdl).not.toContain("REGISTRY_ADMIN_PASSWORD>");
+      expect(result.logins).toEqual([{ host: `registry.${DOMAIN}`, username: "admin", password: "REGISTRY_ADMIN_PASSWORD" }]);
+      expect(service("registry").args!.join("\n")).toMatch(/> \/auth\/htpasswd\n/);
+    });
+
+    it("keeps upload state valid across restarts with a generated HTTP secret", () => {
+      expect(env("registry").get("REGISTRY_HTTP_SECRET")).toBe("<secret:REGISTRY_HTTP_SECRET>");
+    });
+
+    it("lets only the edge reach 5000", () => {
+      expect(reachersOf("registry", 5000)).toEqual([{ service: "edge" }]);
+    });
+
+    it("has no PostgreSQL: Distribution keeps its metadata with the layers", () => {
+      expect(Object.keys(sdl.services)).not.toContain("postgres");
+    });
+  });
+
+  describe("OpenRegistry (engine openregistry)", () => {
+    it("runs the image parameter's pinned default, once", () => {
+      expect(service("registry", openRegistrySdl).image).toBe(registry.params.openregistryImage);
+      expect(service("registry", openRegistrySdl).image).toMatch(/^ghcr\.io\/alternatefutures\/openregistry:/);
+      expect(Object.values(openRegistrySdl.deployment.registry!).map((d) => d.count)).toEqual([1]);
     });
 
     it("gets the env its entrypoint turns into config.yaml", () => {
-      const e = env("registry");
+      const e = env("registry", openRegistrySdl);
       expect(e.get("OPENREGISTRY_DNS_ADDRESS")).toBe(`registry.${DOMAIN}`);
       expect(e.get("OPENREGISTRY_DB_HOST")).toBe("postgres");
       expect(e.get("OPENREGISTRY_DB_USER")).toBe("open_registry_user");
       expect(e.get("OPENREGISTRY_DB_PASSWORD")).toMatch(/^<secret:[A-Z_]+>$/);
-      expect(e.get("OPENREGISTRY_DB_ADMIN_PASSWORD")).toBe(env("postgres").get("POSTGRES_PASSWORD"));
+      expect(e.get("OPENREGISTRY_DB_ADMIN_PASSWORD")).toBe(env("postgres", openRegistrySdl).get("POSTGRES_PASSWORD"));
       expect(e.get("OPENREGISTRY_IPFS_RPC_MULTI_ADDR")).toBe("/dns4/ipfs/tcp/5001");
       expect(e.get("OPENREGISTRY_IPFS_GATEWAY_ENDPOINT")).toBe(`https://ipfs.${DOMAIN}`);
     });
 
     it("signs tokens with an RSA key that is a generated secret", () => {
-      const placeholder = env("registry").get("OPENREGISTRY_AUTH_KEY_PEM_BASE64");
+      const placeholder = env("registry", openRegistrySdl).get("OPENREGISTRY_AUTH_KEY_PEM_BASE64");
       const name = /^<secret:([A-Z_]+)>$/.exec(placeholder ?? "")?.[1];
-      expect(result.secrets).toContainEqual({ name, generated: "rsa-private-key-pem-base64" });
+      expect(openRegistryResult.secrets).toContainEqual({ name, generated: "rsa-private-key-pem-base64" });
     });
 
     it("sets every variable the image's entrypoint requires", () => {
@@ -231,11 +301,11 @@ describe("issue #3, point 3: the registry stack", () => {
       const loop = /for name in ([^;]+); do/.exec(script)?.[1];
       const required = (loop ?? "").split(/[\s\\]+/).filter((n) => n !== "");
       expect(required.length).toBeGreaterThan(3);
-      for (const name of required) expect(env("registry").get(name), name).toBeTruthy();
+      for (const name of required) expect(env("registry", openRegistrySdl).get(name), name).toBeTruthy();
     });
 
     it("lets only the edge reach 5000", () => {
-      expect(reachersOf("registry", 5000)).toEqual([{ service: "edge" }]);
+      expect(reachersOf("registry", 5000, "tcp", openRegistrySdl)).toEqual([{ service: "edge" }]);
     });
   });
 

@@ -14,6 +14,7 @@ import { describeMissingSecrets, resolveSecrets, stackHome, synth, type StackDef
 import { fillPlaceholders, placeholderNames } from "../src/stack/secrets.js";
 import backend from "../stacks/backend.js";
 import registry from "../stacks/registry.js";
+import bcrypt from "bcryptjs";
 import { PROJECT_ROOT } from "./support/corpus.js";
 
 const temps: string[] = [];
@@ -28,11 +29,15 @@ afterEach(() => {
 
 /** Every secret name both stacks declare, each set to a value that cannot occur by chance. */
 const SENTINELS: Record<string, string> = Object.fromEntries(
-  [...synth(registry).secrets, ...synth(backend).secrets].map((s) => [s.name, `sentinel-${s.name.toLowerCase()}-${Math.random().toString(36).slice(2)}`]),
+  [...synth(registry).secrets, ...synth(registry, { engine: "openregistry" }).secrets, ...synth(backend).secrets].map((s) => [s.name, `sentinel-${s.name.toLowerCase()}-${Math.random().toString(36).slice(2)}`]),
 );
 
 function generatedKinds(result: ReturnType<typeof synth>) {
   return Object.fromEntries(result.secrets.filter((s) => s.generated).map((s) => [s.name, s.generated!]));
+}
+
+function htpasswdSources(result: ReturnType<typeof synth>) {
+  return Object.fromEntries(result.secrets.flatMap((s) => (s.htpasswd ? [[s.name, s.htpasswd] as const] : [])));
 }
 
 describe("synth never writes a secret value", () => {
@@ -55,13 +60,15 @@ describe("synth never writes a secret value", () => {
   });
 
   it("in the synthesized SDL, only placeholders", () => {
-    const stacks: StackDefinition[] = [registry, backend];
-    for (const stack of stacks) {
-      const result = synth(stack);
+    const variants: Array<[StackDefinition, Record<string, string>]> = [[registry, {}], [registry, { engine: "openregistry" }], [backend, {}]];
+    for (const [stack, params] of variants) {
+      const result = synth(stack, params);
       const everything = JSON.stringify(result);
       for (const [name, value] of Object.entries(SENTINELS)) {
         expect(everything).not.toContain(value);
-        if (result.secrets.some((s) => s.name === name)) expect(result.sdl).toContain(`<secret:${name}>`);
+        // A password that only feeds an htpasswd hash or a login never appears, not even as a placeholder.
+        const fedOnly = result.secrets.some((s) => s.htpasswd?.password === name) && !result.sdl.includes(`<secret:${name}>`);
+        if (result.secrets.some((s) => s.name === name) && !fedOnly) expect(result.sdl).toContain(`<secret:${name}>`);
       }
     }
   });
@@ -97,7 +104,7 @@ describe("resolveSecrets", () => {
 
   it("does not generate anything while other secrets are missing", async () => {
     const home = join(tempDir(), "home");
-    const registryResult = synth(registry);
+    const registryResult = synth(registry, { engine: "openregistry" });
     const sdl = `${registryResult.sdl}\n`.replace("POSTGRES_USER=postgres", "POSTGRES_USER=<secret:PG_USER>");
     const result = await resolveSecrets(sdl, { env: {}, home, generated: generatedKinds(registryResult) });
     expect(result.missing).toEqual(["PG_USER"]);
@@ -136,7 +143,7 @@ describe("resolveSecrets", () => {
 
   it("creates generated secrets once, in a 0600 file, and reuses them", async () => {
     const home = join(tempDir(), ".akash-stack");
-    const registryResult = synth(registry);
+    const registryResult = synth(registry, { engine: "openregistry" });
     const options = { env: {}, home, generated: generatedKinds(registryResult) };
 
     const first = await resolveSecrets(registryResult.sdl, options);
@@ -164,6 +171,33 @@ describe("resolveSecrets", () => {
     // A value the user gives wins over the generated one.
     const given = await resolveSecrets(registryResult.sdl, { ...options, env: { POSTGRES_PASSWORD: "from-the-user" } });
     expect(env(given.text, "postgres").get("POSTGRES_PASSWORD")).toBe("from-the-user");
+  }, 60_000);
+
+  it("makes an htpasswd line from the password secret, keeps it while the password holds, and never puts the password in the SDL", async () => {
+    const home = join(tempDir(), ".akash-stack");
+    const registryResult = synth(registry);
+    const options = { env: {}, home, generated: generatedKinds(registryResult), htpasswd: htpasswdSources(registryResult) };
+    const first = await resolveSecrets(registryResult.sdl, options);
+    expect(first.missing).toEqual([]);
+    expect(first.created.sort()).toEqual(["REGISTRY_ADMIN_PASSWORD", "REGISTRY_HTPASSWD", "REGISTRY_HTTP_SECRET"]);
+    const stored = JSON.parse(readFileSync(join(home, "secrets.json"), "utf8")) as { generated: Record<string, string> };
+    const password = stored.generated.REGISTRY_ADMIN_PASSWORD!;
+    const line = /REGISTRY_HTPASSWD=(.*)/.exec(first.text)?.[1] ?? "";
+    expect(line).toMatch(/^admin:\$2[aby]\$10\$[./A-Za-z0-9]{53}$/);
+    expect(bcrypt.compareSync(password, line.slice("admin:".length))).toBe(true);
+    expect(first.text).not.toContain(password);
+
+    // bcrypt salts every hash: the stored line is reused, or every deploy would change the manifest.
+    const again = await resolveSecrets(registryResult.sdl, options);
+    expect(again.created).toEqual([]);
+    expect(again.text).toBe(first.text);
+
+    // A password the user gives replaces the line, and the new one matches it.
+    const given = await resolveSecrets(registryResult.sdl, { ...options, env: { REGISTRY_ADMIN_PASSWORD: "from-the-user" } });
+    const givenLine = /REGISTRY_HTPASSWD=(.*)/.exec(given.text)?.[1] ?? "";
+    expect(givenLine).not.toBe(line);
+    expect(bcrypt.compareSync("from-the-user", givenLine.slice("admin:".length))).toBe(true);
+    expect(given.text).not.toContain("from-the-user");
   }, 60_000);
 
   it("tightens a secrets file others could read", async () => {

@@ -17,4 +17,5 @@ export const COMMAND_MODULES: CommandModules = {
   devnet: () => import("./devnet.js"),
   verify: () => import("./verify.js"),
   dns: () => import("./dns.js"),
+  rehearse: () => import("./rehearse.js"),
 };

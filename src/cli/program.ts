@@ -33,6 +33,7 @@ export interface CommandModules {
   deposit(): Promise<typeof import("./deposit.js")>;
   devnet(): Promise<typeof import("./devnet.js")>;
   verify(): Promise<typeof import("./verify.js")>;
+  rehearse(): Promise<typeof import("./rehearse.js")>;
   dns(): Promise<typeof import("./dns.js")>;
 }
 
@@ -270,6 +271,37 @@ ${exitCodes("stopped cleanly (Ctrl-C or SIGTERM)", "it could not start (a port i
         return EXIT_USAGE;
       }
       return runVerify(resolved.kind, resolved.target, opts);
+    },
+  },
+  {
+    name: "rehearse",
+    summary: "run a stack's services on this machine, from the same programs as their images (needs root)",
+    configure(command) {
+      command
+        .argument("<stack>", "a stack name (stacks/<name>.ts) or a path to a stack file")
+        .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--detach", "return once every service is ready, leaving them running")
+        .option("--status", "show a running rehearsal")
+        .option("--stop", "stop a running rehearsal (volumes are kept)")
+        .option("--fresh", "start with empty volumes")
+        .addOption(new Option("--timeout <seconds>", "with --detach: how long to wait for every service").argParser(Number))
+        .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
+        .addOption(new Option("--supervise").hideHelp())
+        .addHelpText(
+          "after",
+          `
+Runs the manifest a provider would get (secrets filled in as at deploy) in a network namespace,
+akash-stack-<stack>, where services reach each other by their SDL names and the stack's DNS names
+resolve to them. Each image runs as the same program at the same version (scripts/build-tools.sh
+builds them), with the SDL's command, args, env and volumes unchanged; the one change is that
+Caddy uses its local CA instead of Let's Encrypt. Clients join with: ip netns exec akash-stack-<stack> …
+Exit codes: 0 ready or stopped, 1 a service never became ready, 2 usage errors (an image with no
+local program, not root).`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runRehearse } = await (await loadCommands()).rehearse();
+      return runRehearse(command.processedArgs[0] as string, command.opts());
     },
   },
   {

@@ -65,11 +65,15 @@ export async function prepareDeployment(stack: string, synth: SynthResult, optio
   const template = build(synth.sdl, "the synthesized SDL");
   const templateHash = manifestHash(manifestToSortedJSON(template.manifest));
   const generated: Record<string, GeneratedSecretKind> = {};
-  for (const s of synth.secrets) if (s.generated) generated[s.name] = s.generated;
+  const htpasswd: Record<string, { username: string; password: string }> = {};
+  for (const s of synth.secrets) {
+    if (s.generated) generated[s.name] = s.generated;
+    if (s.htpasswd) htpasswd[s.name] = s.htpasswd;
+  }
 
   let resolved;
   if (options.mode === "deploy") {
-    resolved = await resolveSecrets(synth.sdl, { env: options.env, home: options.home, cwd: options.cwd, generated, secretFiles: options.secretFiles });
+    resolved = await resolveSecrets(synth.sdl, { env: options.env, home: options.home, cwd: options.cwd, generated, htpasswd, secretFiles: options.secretFiles });
     if (resolved.missing.length > 0) throw new MissingSecretsError(resolved.missing, resolved.reasons);
   } else {
     // Stored generated values count as given; nothing new is generated or written.

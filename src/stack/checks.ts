@@ -93,6 +93,9 @@ export function checkStack(model: StackModel, stackLocation: SourceLocation): St
       }
     }
   }
+  // A password that only feeds an htpasswd hash or a login is used, though no service reads it.
+  for (const secret of model.secrets) if (secret.htpasswd) used.add(secret.htpasswd.password);
+  for (const login of model.logins) used.add(login.password);
   for (const secret of model.secrets) {
     if (!used.has(secret.name)) warn(secret.location, `secret ${secret.name} is declared but no service uses it`);
   }

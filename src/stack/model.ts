@@ -95,6 +95,25 @@ export interface DnsRecordModel {
 export interface SecretModel {
   name: string;
   generated: GeneratedSecretKind | undefined;
+  /** For kind "htpasswd": the user name and the secret whose value is hashed. */
+  htpasswd?: HtpasswdSource;
+  location: SourceLocation;
+}
+
+/** What an htpasswd secret is made from: `<username>:<bcrypt of the password secret's value>`. */
+export interface HtpasswdSource {
+  username: string;
+  /** The name of the secret that holds the plain password. */
+  password: string;
+}
+
+/** A login the stack's users have, e.g. the registry's admin account (`Stack.login`). */
+export interface LoginModel {
+  /** The host clients log in to: `registry.example.com`. */
+  host: string;
+  username: string;
+  /** The name of the secret that holds the password. */
+  password: string;
   location: SourceLocation;
 }
 
@@ -112,6 +131,7 @@ export interface StackModel {
   endpoints: EndpointModel[];
   dnsRecords: DnsRecordModel[];
   secrets: SecretModel[];
+  logins: LoginModel[];
   /** Mistakes the builder saw while `build` ran (bad names, duplicates, values of the wrong kind). */
   problems: StackProblem[];
 }

@@ -6,6 +6,7 @@
  * files the user names, or, for generated secrets, from a 0600 file under `$AKASH_STACK_HOME`.
  * Nothing here logs or returns a value except inside the resolved SDL text.
  */
+import bcrypt from "bcryptjs";
 import { generateKeyPair, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
@@ -16,9 +17,9 @@ import { yamlLibrary } from "../sdl/yaml-vendor.js";
 import { loadGeneratedSecrets, saveGeneratedSecrets, SECRETS_FILE_NAME } from "./secret-store.js";
 
 /** How a generated secret is made on first deploy. */
-export type GeneratedSecretKind = "password" | "rsa-private-key-pem-base64";
+export type GeneratedSecretKind = "password" | "rsa-private-key-pem-base64" | "htpasswd";
 
-export const GENERATED_SECRET_KINDS: readonly GeneratedSecretKind[] = ["password", "rsa-private-key-pem-base64"];
+export const GENERATED_SECRET_KINDS: readonly GeneratedSecretKind[] = ["password", "rsa-private-key-pem-base64", "htpasswd"];
 
 /** Marks secret objects so they are recognised across copies of this module (see `isSecret`). */
 export const SECRET_KIND = "akash-stack/secret";
@@ -79,6 +80,8 @@ export interface ResolveSecretsOptions {
   secretFiles?: Readonly<Record<string, string>>;
   /** The stack's generated secrets and their kinds (`SynthResult.secrets`); any other name must be given. */
   generated?: Readonly<Record<string, GeneratedSecretKind>>;
+  /** For each generated secret of kind "htpasswd": its user name and the secret whose value it hashes. */
+  htpasswd?: Readonly<Record<string, { username: string; password: string }>>;
   /** Base for relative `secretFiles` paths; default the current directory. */
   cwd?: string;
 }
@@ -106,11 +109,15 @@ export interface ResolvedSecrets {
  * collected before anything is generated or written, so a failed call leaves no trace.
  */
 export async function resolveSecrets(sdlText: string, options: ResolveSecretsOptions): Promise<ResolvedSecrets> {
-  const names = secretNamesIn(sdlText);
+  const inSdl = secretNamesIn(sdlText);
+  const htpasswd = options.htpasswd ?? {};
+  // An htpasswd secret is made from its password's value, which the SDL itself never holds.
+  const names = [...new Set([...inSdl, ...inSdl.flatMap((name) => (htpasswd[name] ? [htpasswd[name]!.password] : []))])];
   const values = new Map<string, string>();
   const missing: string[] = [];
   const reasons: Record<string, string> = {};
   const toGenerate: string[] = [];
+  const toHash: string[] = [];
 
   for (const name of names) {
     const file = options.secretFiles?.[name];
@@ -130,6 +137,7 @@ export async function resolveSecrets(sdlText: string, options: ResolveSecretsOpt
     }
     const fromEnv = options.env[name];
     if (fromEnv !== undefined && fromEnv !== "") values.set(name, fromEnv);
+    else if (htpasswd[name]) toHash.push(name);
     else if (options.generated?.[name]) toGenerate.push(name);
     else missing.push(name);
   }
@@ -138,17 +146,34 @@ export async function resolveSecrets(sdlText: string, options: ResolveSecretsOpt
   const created: string[] = [];
   if (missing.length > 0) return { text: sdlText, missing: missing.sort(), reasons, created, notices };
 
-  if (toGenerate.length > 0) {
+  if (toGenerate.length > 0 || toHash.length > 0) {
     const store = await loadGeneratedSecrets(options.home);
     if (store.tightenedPermissions) notices.push(`${join(options.home, SECRETS_FILE_NAME)} was readable by others; its mode is now 0600`);
     for (const name of toGenerate) {
       let value = store.secrets[name];
       if (value === undefined) {
-        value = await generateSecret(options.generated![name]!);
+        const kind = options.generated![name]!;
+        if (kind === "htpasswd") throw new TypeError(`generated secret ${name} has kind htpasswd but no htpasswd source: pass it in options.htpasswd`);
+        value = await generateSecret(kind);
         store.secrets[name] = value;
         created.push(name);
       }
       values.set(name, value);
+    }
+    for (const name of toHash) {
+      const { username, password } = htpasswd[name]!;
+      const plain = values.get(password)!;
+      const stored = store.secrets[name];
+      // bcrypt salts each hash, so a new one on every deploy would change the manifest every time:
+      // keep the stored line while it still matches the user name and the password's value.
+      if (stored !== undefined && htpasswdMatches(stored, username, plain)) {
+        values.set(name, stored);
+        continue;
+      }
+      const line = htpasswdLine(username, plain);
+      store.secrets[name] = line;
+      values.set(name, line);
+      created.push(name);
     }
     if (created.length > 0) await saveGeneratedSecrets(options.home, store.secrets);
   }
@@ -283,7 +308,20 @@ function stripFinalNewline(text: string): string {
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-async function generateSecret(kind: GeneratedSecretKind): Promise<string> {
+/**
+ * One line of an htpasswd file with a bcrypt hash, the only scheme CNCF Distribution accepts. Cost
+ * 10 as Apache's `htpasswd -B` uses: the server checks the hash on every authenticated request.
+ */
+export function htpasswdLine(username: string, password: string): string {
+  return `${username}:${bcrypt.hashSync(password, 10)}`;
+}
+
+function htpasswdMatches(line: string, username: string, password: string): boolean {
+  const colon = line.indexOf(":");
+  return colon > 0 && line.slice(0, colon) === username && bcrypt.compareSync(password, line.slice(colon + 1));
+}
+
+async function generateSecret(kind: Exclude<GeneratedSecretKind, "htpasswd">): Promise<string> {
   switch (kind) {
     case "password":
       // 192 random bits in URL-safe base64: safe inside a postgres:// URL, YAML and shell words.

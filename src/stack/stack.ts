@@ -13,6 +13,7 @@
  */
 import { callerOf, type SourceLocation } from "./location.js";
 import type {
+  HtpasswdSource,
   CredentialsModel,
   DnsRecordModel,
   EndpointModel,
@@ -154,14 +155,35 @@ export interface DnsZone {
   a(name: string, ip: IpEndpoint, options?: { ttl?: number }): DnsZone;
 }
 
+export type GeneratedSecretOptions =
+  | { kind: Exclude<GeneratedSecretKind, "htpasswd"> }
+  | { kind: "htpasswd"; username: string; password: Secret };
+
+export interface LoginProps {
+  /** The host clients log in to, e.g. `registry.example.com`. */
+  host: string;
+  username: string;
+  password: Secret;
+}
+
 export interface Stack {
   service(name: string, props: ServiceProps): ServiceHandle;
   ipEndpoint(name: string): IpEndpoint;
   placement(name: string, props?: PlacementProps): Placement;
   /** A secret the user provides at deploy time (environment variable NAME, or a file). */
   secret(name: string): Secret;
-  /** A secret created on first deploy when the user gives none, then kept under `$AKASH_STACK_HOME`. */
-  generatedSecret(name: string, options: { kind: GeneratedSecretKind }): Secret;
+  /**
+   * A secret created on first deploy when the user gives none, then kept under `$AKASH_STACK_HOME`.
+   * Kind "htpasswd" makes `<username>:<bcrypt hash>` of another secret's value (for servers that
+   * check passwords against an htpasswd file, such as CNCF Distribution), so the plain password
+   * never goes into the SDL; it is made again only when that value changes.
+   */
+  generatedSecret(name: string, options: GeneratedSecretOptions): Secret;
+  /**
+   * Declares a login the stack's users have (the registry's admin account): `rehearse` prints it,
+   * and clients can log in with the password secret's value. The password is never in the SDL.
+   */
+  login(props: LoginProps): void;
   readonly dns: {
     /** The DNS zone the stack's records belong to: `stack.dns.zone("example.com").a("www", ip)`. */
     zone(zone: string): DnsZone;
@@ -206,6 +228,8 @@ export const DEFAULT_PLACEMENT = "akash";
 
 const SERVICE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/; // Go manifest: DNS-1123 label
 const ENDPOINT_NAME = /^[a-z]+[-_0-9a-z]+$/; // chain-sdk schema (Go's is the same set)
+/** A fully qualified host name: labels of letters, digits and dashes, at least two of them. */
+const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const DNS_LABEL = /^(\*|@|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const ZONE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
@@ -216,7 +240,7 @@ export function createStackBuilder(stackLocation: SourceLocation): { stack: Stac
 }
 
 class StackBuilder implements Stack {
-  readonly model: StackModel = { services: [], placements: [], endpoints: [], dnsRecords: [], secrets: [], problems: [] };
+  readonly model: StackModel = { services: [], placements: [], endpoints: [], dnsRecords: [], secrets: [], logins: [], problems: [] };
   private readonly serviceOf = new Map<ServiceHandle, ServiceModel>();
   private readonly endpointOf = new Map<IpEndpoint, EndpointModel>();
   private readonly placementOf = new Map<Placement, PlacementModel>();
@@ -302,12 +326,45 @@ class StackBuilder implements Stack {
     return this.declareSecret(name, undefined, callerOf(StackBuilder.prototype.secret));
   }
 
-  generatedSecret(name: string, options: { kind: GeneratedSecretKind }): Secret {
+  generatedSecret(name: string, options: GeneratedSecretOptions): Secret {
     const at = callerOf(StackBuilder.prototype.generatedSecret);
     if (!GENERATED_SECRET_KINDS.includes(options?.kind)) {
       this.problem(at, `generated secret ${name} has kind ${JSON.stringify(options?.kind)}: use one of ${GENERATED_SECRET_KINDS.join(", ")}`);
     }
-    return this.declareSecret(name, options?.kind, at);
+    const handle = this.declareSecret(name, options?.kind, at);
+    if (options?.kind === "htpasswd") {
+      const source = this.htpasswdSource(name, options, at);
+      const model = this.model.secrets.find((s) => s.name === name);
+      if (source && model) model.htpasswd = source;
+    }
+    return handle;
+  }
+
+  login(props: LoginProps): void {
+    const at = callerOf(StackBuilder.prototype.login);
+    if (typeof props?.host !== "string" || !DNS_NAME.test(props.host)) this.problem(at, `login host ${JSON.stringify(props?.host)} is not a host name: use the name clients log in to, like "registry.example.com"`);
+    if (typeof props?.username !== "string" || props.username === "" || props.username.includes(":")) this.problem(at, `login user name ${JSON.stringify(props?.username)} must be a non-empty string without ":"`);
+    if (!isSecret(props?.password)) {
+      this.problem(at, "login password must be a secret handle (stack.secret() or stack.generatedSecret()), so its value never enters the SDL");
+      return;
+    }
+    this.model.logins.push({ host: props.host, username: props.username, password: props.password.name, location: at });
+  }
+
+  private htpasswdSource(name: string, options: { username: string; password: Secret }, at: SourceLocation): HtpasswdSource | undefined {
+    let ok = true;
+    if (typeof options.username !== "string" || options.username === "" || options.username.includes(":")) {
+      this.problem(at, `htpasswd secret ${name} needs username: a non-empty string without ":"`);
+      ok = false;
+    }
+    if (!isSecret(options.password)) {
+      this.problem(at, `htpasswd secret ${name} needs password: the handle of the secret whose value it hashes (stack.generatedSecret("…", {kind: "password"}) or stack.secret("…"))`);
+      ok = false;
+    } else if (options.password.name === name) {
+      this.problem(at, `htpasswd secret ${name} cannot hash itself: pass another secret as password`);
+      ok = false;
+    }
+    return ok ? { username: options.username, password: (options.password as Secret).name } : undefined;
   }
 
   // --- used by handles -----------------------------------------------------------------------

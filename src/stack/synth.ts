@@ -17,6 +17,7 @@ import { formatLocation, frameInFile, type SourceLocation } from "./location.js"
 import type { StackModel, StackProblem } from "./model.js";
 import { resolveParams, type ParamDefaults, type ParamValue, type ParamValues } from "./params.js";
 import { renderSdl } from "./render.js";
+import type { HtpasswdSource } from "./model.js";
 import type { GeneratedSecretKind } from "./secrets.js";
 import { createStackBuilder, isStackDefinition, type StackDefinition } from "./stack.js";
 
@@ -39,6 +40,15 @@ export interface SecretDeclaration {
   name: string;
   /** Set when akash-stack creates the value on first deploy if the user gives none. */
   generated?: GeneratedSecretKind;
+  /** For kind "htpasswd": the user name and the name of the secret that holds the password. */
+  htpasswd?: HtpasswdSource;
+}
+
+/** A login the stack gives its users (`Stack.login`): the password is a secret's name, never a value. */
+export interface LoginDeclaration {
+  host: string;
+  username: string;
+  password: string;
 }
 
 export interface SynthResult {
@@ -47,6 +57,8 @@ export interface SynthResult {
   dns: DnsRecord[];
   /** Sorted by name. */
   secrets: SecretDeclaration[];
+  /** The logins the stack declares, in declaration order. */
+  logins: LoginDeclaration[];
   /** Problems that do not stop a deploy, at their constructs. */
   warnings: StackProblem[];
   /** The parameter values used. */
@@ -120,8 +132,9 @@ export function synth<P extends ParamDefaults>(definition: StackDefinition<P>, p
       ttl: r.ttl,
     })),
     secrets: model.secrets
-      .map((s) => (s.generated ? { name: s.name, generated: s.generated } : { name: s.name }))
+      .map((s): SecretDeclaration => (s.generated ? { name: s.name, generated: s.generated, ...(s.htpasswd ? { htpasswd: { ...s.htpasswd } } : {}) } : { name: s.name }))
       .sort((a, b) => a.name.localeCompare(b.name)),
+    logins: model.logins.map((l) => ({ host: l.host, username: l.username, password: l.password })),
     warnings,
     params: { ...values },
   };
@@ -156,7 +169,7 @@ function header(definition: StackDefinition, model: StackModel): string {
   ];
   if (model.secrets.length > 0) {
     const names = model.secrets
-      .map((s) => `${s.name}${s.generated ? ` (generated: ${s.generated})` : ""}`)
+      .map((s) => `${s.name}${s.generated ? ` (generated: ${s.generated}${s.htpasswd ? ` of ${s.htpasswd.password} for ${s.htpasswd.username}` : ""})` : ""}`)
       .sort()
       .join(", ");
     lines.push(` Secrets, filled in at deploy time: ${names}`);

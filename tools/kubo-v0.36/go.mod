@@ -1,6 +1,8 @@
 module akash-stack/tools/kubo-v0.36
 
-go 1.26.8
+go 1.25
+
+toolchain go1.25.9
 
 tool github.com/ipfs/kubo/cmd/ipfs
 
