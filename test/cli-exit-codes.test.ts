@@ -11,7 +11,7 @@ import { BASE } from "./support/sdl-cases.js";
 import { CLI, ensureBuilt } from "./support/built-cli.js";
 import { PROJECT_ROOT } from "./support/corpus.js";
 
-const COMMANDS = ["lint", "manifest", "synth", "plan", "deploy", "status", "close", "deposit", "devnet", "verify", "dns"];
+const COMMANDS = ["lint", "manifest", "synth", "plan", "deploy", "status", "close", "deposit", "devnet", "rehearse", "verify", "dns"];
 
 let home: string;
 let files: string;
@@ -51,6 +51,7 @@ const ROWS: Row[] = [
   { why: "close: the same missing devnet", args: () => ["close", "registry", "--network", "local"], code: 2, says: /needs a running devnet/ },
   { why: "deposit: the same missing devnet", args: () => ["deposit", "registry", "--network", "local", "--amount", "5uact"], code: 2, says: /needs a running devnet/ },
   { why: "devnet: a bad --block-time", args: () => ["devnet", "--block-time", "0"], code: 2, says: /--block-time/ },
+  { why: "rehearse: an unknown stack", args: () => ["rehearse", "nosuchstack"], code: 2 },
   { why: "verify: a stack without --network", args: () => ["verify", "registry"], code: 2, says: /needs --network/ },
   { why: "dns: an unknown action", args: () => ["dns", "frob"], code: 2, says: /unknown action "frob"/ },
   { why: "dns plan: missing credentials", args: () => ["dns", "plan", "--domain", "example.com", "--record", "a=A:192.0.2.1"], code: 2, says: /NAMECHEAP_API_USER is not set/ },

@@ -295,8 +295,7 @@ akash-stack-<stack>, where services reach each other by their SDL names and the 
 resolve to them. Each image runs as the same program at the same version (scripts/build-tools.sh
 builds them), with the SDL's command, args, env and volumes unchanged; the one change is that
 Caddy uses its local CA instead of Let's Encrypt. Clients join with: ip netns exec akash-stack-<stack> …
-Exit codes: 0 ready or stopped, 1 a service never became ready, 2 usage errors (an image with no
-local program, not root).`,
+${exitCodes("ready or stopped", "a service never became ready", "usage errors (an image with no local program, not root)")}`,
         );
     },
     async run(command, { loadCommands }) {
