@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { lintArgumentsFor } from "../src/action/inputs.js";
+import { lintRunFor } from "../src/action/inputs.js";
 import { BASE } from "./support/sdl-cases.js";
 import { PROJECT_ROOT } from "./support/corpus.js";
 import { missingForRealStack, skipUnlessAvailable, tool } from "./support/real-tools.js";
@@ -58,18 +58,30 @@ beforeAll(() => {
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 describe("the action's inputs", () => {
-  it("become lint arguments, with the CLI's defaults for empty inputs", () => {
-    expect(lintArgumentsFor({})).toEqual(["lint", "--", "."]);
+  it("become lint's paths and flags, with the CLI's defaults for empty inputs", () => {
+    expect(lintRunFor({})).toEqual({ paths: ["."], flags: { format: "github", ignore: [] } });
     expect(
-      lintArgumentsFor({
+      lintRunFor({
         INPUT_PATHS: " deploy/\n  stacks/out.yaml \n",
         INPUT_FORMAT: "sarif",
         "INPUT_MAX-WARNINGS": "0",
         "INPUT_SARIF-FILE": "out.sarif",
         INPUT_CONFIG: "ci/.akash-stack.yaml",
       }),
-    ).toEqual(["lint", "--output", "sarif", "--max-warnings", "0", "--sarif-file", "out.sarif", "--config", "ci/.akash-stack.yaml", "--", "deploy/", "stacks/out.yaml"]);
-    expect(lintArgumentsFor({ INPUT_PATHS: "-odd.yaml", "INPUT_MAX-WARNINGS": "" })).toEqual(["lint", "--", "-odd.yaml"]);
+    ).toEqual({
+      paths: ["deploy/", "stacks/out.yaml"],
+      flags: { format: "sarif", ignore: [], maxWarnings: 0, sarifFile: "out.sarif", config: "ci/.akash-stack.yaml" },
+    });
+    expect(lintRunFor({ INPUT_PATHS: "-odd.yaml", "INPUT_MAX-WARNINGS": "", INPUT_FORMAT: "" })).toEqual({ paths: ["-odd.yaml"], flags: { format: "github", ignore: [] } });
+  });
+
+  it("are each checked, with what to write instead", () => {
+    expect(lintRunFor({ INPUT_FORMAT: "xml", "INPUT_MAX-WARNINGS": "some" })).toEqual({
+      errors: [
+        'input format: "xml" is not a format: use text, json, sarif, github',
+        'input max-warnings: "some" is not a whole number of warnings (0 or more), or leave it empty for no limit',
+      ],
+    });
   });
 });
 
@@ -122,7 +134,7 @@ describe("the action, run as GitHub runs it", () => {
     expect(strict.stderr).toContain("1 warning, more than --max-warnings 0 allows");
     const bad = runAction({ paths: "deploy", format: "xml" });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/option '-o, --output <format>' argument 'xml' is invalid/);
+    expect(bad.stderr).toBe('akash-stack lint: input format: "xml" is not a format: use text, json, sarif, github (see action.yml)\n');
   });
 
   it("writes SARIF that Microsoft's SARIF Multitool validates with no error or warning (and the check can fail)", () => {

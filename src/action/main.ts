@@ -1,15 +1,34 @@
 /**
- * The GitHub Action's entry point (action.yml `runs.main`). The build bundles it, with the whole
- * `akash-stack` program and the lint engine, into one self-contained file, `action/index.cjs`, which
- * is committed: GitHub runs an action straight from its repository, so the Action needs no
- * `npm install` (scripts/build-action.mjs writes it; CI checks it is up to date).
+ * The GitHub Action's entry point (action.yml `runs.main`). The build bundles it with the lint
+ * command and engine into one self-contained file, `action/index.cjs`, which is committed: GitHub
+ * runs an action straight from its repository, so the Action needs no `npm install`
+ * (scripts/build-action.mjs writes it; a test checks it is up to date).
  *
- * It runs exactly what `akash-stack lint` runs, with the inputs turned into arguments, so the
- * Action and the CLI cannot drift apart. The exit code is the CLI's: 1 fails the step on findings.
+ * It runs the CLI's own `lint` command (src/cli/lint.ts) with the inputs as its flags, so the
+ * Action and `akash-stack lint` report alike; the exit code is the CLI's (1 fails the step on
+ * findings, 2 for a bad input or unreadable paths). The program's argument parser is left out on
+ * purpose: the bundle then changes only when linting does, not with every other command.
  */
-import { runCli } from "../cli/program.js";
-import { lintArgumentsFor } from "./inputs.js";
+import packageJson from "../../package.json" with { type: "json" };
+import { lintCommand } from "../cli/lint.js";
+import { writeOutput } from "../cli/write.js";
+import { lintRunFor } from "./inputs.js";
 
-const onlyLint = (): Promise<never> => Promise.reject(new Error("the akash-stack GitHub Action runs only `lint`"));
+const EXIT_USAGE = 2;
 
-void runCli([process.execPath, "akash-stack", ...lintArgumentsFor(process.env)], onlyLint);
+async function main(): Promise<number> {
+  const run = lintRunFor(process.env);
+  if ("errors" in run) {
+    for (const error of run.errors) writeOutput("stderr", `akash-stack lint: ${error} (see action.yml)\n`);
+    return EXIT_USAGE;
+  }
+  return lintCommand(run.paths, run.flags, { toolVersion: packageJson.version, write: writeOutput });
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    writeOutput("stderr", `akash-stack lint: internal error: ${err instanceof Error ? err.message : String(err)} (this is a bug; please report it)\n`);
+    process.exitCode = 1;
+  },
+);
