@@ -11,7 +11,7 @@
 // Times are medians of N runs, alternating stack and baseline. Needs root, scripts/build-tools.sh's
 // programs, skopeo and docker-registry (as the tests do).
 //
-// Flags: --runs N (default 3). Exit codes: 0 every goal met, 1 a goal failed, 2 the bench could not run.
+// Flags: --runs N (default 5). Exit codes: 0 every goal met, 1 a goal failed, 2 the bench could not run.
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,7 +25,7 @@ const REGISTRY = "registry.alternatefutures.ai";
 const MiB = 1024 * 1024;
 const LAYERS = [128 * MiB, 64 * MiB, 8 * MiB];
 const GOALS = { pushRatio: 0.5, pullRatio: 0.5, rssPerLargestLayer: 2 };
-const runs = Number(process.argv[process.argv.indexOf("--runs") + 1] ?? 3) || 3;
+const runs = Number(process.argv[process.argv.indexOf("--runs") + 1] ?? 5) || 5;
 
 const work = mkdtempSync(join(tmpdir(), "akash-stack-bench-registry-"));
 const home = join(work, "home");
@@ -74,17 +74,25 @@ async function main(): Promise<number> {
     const size = LAYERS.reduce((a, b) => a + b, 0);
     const times = { stackPush: [] as number[], basePush: [] as number[], stackPull: [] as number[], basePull: [] as number[] };
     for (let run = 0; run < runs; run++) {
-      // A new random image per run and per target: nothing can be skipped as already pushed.
-      for (const target of ["stack", "base"] as const) {
-        const layout = writeOciLayout(join(work, `image-${target}-${run}`), "v1", LAYERS);
+      // A new random image per run and per target, so nothing is skipped as already pushed; both
+      // are written and flushed before any timing, and the order alternates between runs, so disk
+      // write-back of one side's image never lands in the other side's time.
+      const layouts = { stack: writeOciLayout(join(work, `image-stack-${run}`), "v1", LAYERS), base: writeOciLayout(join(work, `image-base-${run}`), "v1", LAYERS) };
+      spawnSync("sync");
+      const order = run % 2 === 0 ? (["stack", "base"] as const) : (["base", "stack"] as const);
+      for (const target of order) {
+        const layout = layouts[target];
         const dest = target === "stack" ? [`--dest-creds`, creds, `--dest-cert-dir`, certs, `docker://${REGISTRY}/bench/app${run}:v1`] : ["--dest-tls-verify=false", `docker://127.0.0.1:5555/bench/app${run}:v1`];
         const push = timed(`push to ${target}`, "skopeo", ["copy", "--quiet", `oci:${layout.dir}:v1`, ...dest]);
+        spawnSync("sync");
         const src = target === "stack" ? ["--src-creds", creds, "--src-cert-dir", certs, `docker://${REGISTRY}/bench/app${run}:v1`] : ["--src-tls-verify=false", `docker://127.0.0.1:5555/bench/app${run}:v1`];
-        const pull = timed(`pull from ${target}`, "skopeo", ["copy", "--quiet", ...src, `oci:${join(work, `pulled-${target}-${run}`)}:v1`]);
+        const pulled = join(work, `pulled-${target}-${run}`);
+        const pull = timed(`pull from ${target}`, "skopeo", ["copy", "--quiet", ...src, `oci:${pulled}:v1`]);
         times[`${target}Push`].push(push);
         times[`${target}Pull`].push(pull);
         rmSync(layout.dir, { recursive: true, force: true });
-        rmSync(join(work, `pulled-${target}-${run}`), { recursive: true, force: true });
+        rmSync(pulled, { recursive: true, force: true });
+        spawnSync("sync");
         say(`run ${run + 1}/${runs} ${target}: push ${(size / MiB / push).toFixed(0)} MiB/s, pull ${(size / MiB / pull).toFixed(0)} MiB/s`);
       }
     }
@@ -105,16 +113,31 @@ async function main(): Promise<number> {
     return results.every((r) => r.ok) ? 0 : 1;
   } finally {
     baseline.kill("SIGTERM");
-    cli(["rehearse", "registry", "--stop"]);
-    rmSync(work, { recursive: true, force: true });
   }
 }
 
+function cleanUp(): void {
+  cli(["rehearse", "registry", "--stop"]);
+  rmSync(work, { recursive: true, force: true });
+}
+
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    cleanUp();
+    process.exit(code);
+  },
   (err: unknown) => {
     say(`bench:registry could not run: ${(err as Error).message}`);
-    cli(["rehearse", "registry", "--stop"]);
+    // What the services said last, since the rehearsal (and its logs) go away with the work folder.
+    for (const name of ["edge", "registry"]) {
+      const log = join(home, "rehearse", "registry", "services", name, "output.log");
+      try {
+        say(`--- ${name} (last lines of ${log}):\n${readFileSync(log, "utf8").split("\n").slice(-15).join("\n")}`);
+      } catch {
+        // no log
+      }
+    }
+    cleanUp();
     process.exit(2);
   },
 );

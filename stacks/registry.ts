@@ -19,7 +19,8 @@
  *   (OpenRegistry redirects pulls there).
  * - PostgreSQL's volume root holds lost+found, which initdb refuses: PGDATA is a subfolder.
  */
-import { defineStack, Size, type ServiceHandle, type Stack } from "../src/stack/index.js";
+import { PRICE_SCRIPT_BLOCKS_PER_MONTH, PROVIDER_PRICE_DEFAULTS } from "../src/sdl/prices.js";
+import { defineStack, Size, type PriceProps, type ServiceHandle, type Stack } from "../src/stack/index.js";
 
 /** Kubo's README: below 6 GB and 2 cores expect OOM kills and missed reprovides. */
 const KUBO_MIN_MEMORY_GI = 6;
@@ -43,6 +44,21 @@ const SWARM_TCP_PORT = 4001;
 const SWARM_UDP_PORT = 4002;
 
 const PGDATA_MOUNT = "/var/lib/postgresql/data";
+
+/**
+ * A service's price ceiling: `headroom` times what a provider at the helm chart's default prices
+ * bids for it (registry-audit.md, "Provider prices"; src/sdl/prices.ts has the bid script's full
+ * formula, and test/stack-registry.test.ts checks these ceilings against it). Room for providers
+ * priced above the defaults and for ACT below 1 USD, where the old 10,000 uact per block per
+ * service (about 4,300 USD a month each) let any bid win. The deposit and runway come from the
+ * expected price, not from this ceiling (`plan` shows both).
+ */
+function ceiling(headroom: number, r: { cpu: number; memoryGi: number; ephemeralGi: number; beta3Gi?: number; endpoints?: number; leasedIp?: boolean }): PriceProps {
+  const d = PROVIDER_PRICE_DEFAULTS;
+  const usdPerMonth =
+    r.cpu * d.cpu + r.memoryGi * d.memory + r.ephemeralGi * d.ephemeralStorage + (r.beta3Gi ?? 0) * d.persistentStorage.beta3 + (r.endpoints ?? 0) * d.endpoint + (r.leasedIp ? d.leasedIp : 0);
+  return { amount: Math.ceil((usdPerMonth * 1_000_000 * headroom) / PRICE_SCRIPT_BLOCKS_PER_MONTH) };
+}
 const ENGINES = ["distribution", "openregistry"] as const;
 type Engine = (typeof ENGINES)[number];
 
@@ -71,8 +87,8 @@ export default defineStack({
     kuboCpu: 2,
     /** OpenRegistry buffers whole layers in memory during uploads: size it for the largest layer × concurrent pushes. */
     registryMemoryGi: 4,
-    /** The most each service pays per block (uact); providers bid at or below it. */
-    maxPricePerBlock: 10000,
+    /** Each service's price ceiling, as a multiple of what providers at the default prices bid for it. */
+    priceHeadroom: 3,
   },
   build(stack, p) {
     if (p.kuboMemoryGi < KUBO_MIN_MEMORY_GI || p.kuboCpu < KUBO_MIN_CPU) {
@@ -84,7 +100,6 @@ export default defineStack({
     const engine = p.engine as Engine;
     const registryHost = `registry.${p.domain}`;
     const gatewayHost = `ipfs.${p.domain}`;
-    const price = { amount: p.maxPricePerBlock };
 
     const kuboMemory = Size.gibibytes(p.kuboMemoryGi);
     const kuboStorage = Size.gibibytes(p.kuboStorageGi);
@@ -135,13 +150,14 @@ export default defineStack({
         memory: kuboMemory,
         storage: { root: Size.gibibytes(1), volumes: { repo: { size: kuboStorage, class: "beta3", mount: "/data/ipfs" } } },
       },
-      price,
+      // Two swarm ports on the leased IP (each unit that uses the IP is charged for it).
+      price: ceiling(p.priceHeadroom, { cpu: p.kuboCpu, memoryGi: p.kuboMemoryGi, ephemeralGi: 1, beta3Gi: p.kuboStorageGi, endpoints: 4, leasedIp: true }),
     });
 
     const registry =
       engine === "distribution"
-        ? distribution(stack, p, { registryHost, price })
-        : openRegistry(stack, p, { registryHost, gatewayHost, price, ipfs });
+        ? distribution(stack, p, { registryHost })
+        : openRegistry(stack, p, { registryHost, gatewayHost, ipfs });
 
     const edge = stack.service("edge", {
       image: p.caddyImage,
@@ -173,7 +189,8 @@ export default defineStack({
         // restarts, or Let's Encrypt's rate limits bite after a few redeploys.
         storage: { root: Size.mebibytes(512), volumes: { certs: { size: Size.gibibytes(1), class: "beta3", mount: "/data" } } },
       },
-      price,
+      // 80 and 443 on the leased IP.
+      price: ceiling(p.priceHeadroom, { cpu: 0.5, memoryGi: 0.5, ephemeralGi: 0.5, beta3Gi: 1, endpoints: 4, leasedIp: true }),
     });
 
     ipfs.allow(edge, { port: 8080 });
@@ -202,6 +219,7 @@ interface Params {
   postgresStorageGi: number;
   registryStorageGi: number;
   registryMemoryGi: number;
+  priceHeadroom: number;
 }
 
 /**
@@ -209,7 +227,7 @@ interface Params {
  * htpasswd file is written from the environment at every start; it holds a bcrypt hash, never
  * the password (the generated secret REGISTRY_HTPASSWD, made from REGISTRY_ADMIN_PASSWORD).
  */
-function distribution(stack: Stack, p: Params, ctx: { registryHost: string; price: { amount: number } }): ServiceHandle {
+function distribution(stack: Stack, p: Params, ctx: { registryHost: string }): ServiceHandle {
   const adminPassword = stack.generatedSecret("REGISTRY_ADMIN_PASSWORD", { kind: "password" });
   stack.login({ host: ctx.registryHost, username: p.adminUser, password: adminPassword });
   const htpasswd = stack.generatedSecret("REGISTRY_HTPASSWD", { kind: "htpasswd", username: p.adminUser, password: adminPassword });
@@ -246,12 +264,12 @@ function distribution(stack: Stack, p: Params, ctx: { registryHost: string; pric
       storage: { root: Size.gibibytes(1), volumes: { data: { size: Size.gibibytes(p.registryStorageGi), class: "beta3", mount: "/var/lib/registry" } } },
     },
     count: 1,
-    price: ctx.price,
+    price: ceiling(p.priceHeadroom, { cpu: 1, memoryGi: 1, ephemeralGi: 1, beta3Gi: p.registryStorageGi }),
   });
 }
 
 /** OpenRegistry with its metadata in PostgreSQL and its layers in the stack's Kubo node. */
-function openRegistry(stack: Stack, p: Params, ctx: { registryHost: string; gatewayHost: string; price: { amount: number }; ipfs: ServiceHandle }): ServiceHandle {
+function openRegistry(stack: Stack, p: Params, ctx: { registryHost: string; gatewayHost: string; ipfs: ServiceHandle }): ServiceHandle {
   const postgresPassword = stack.generatedSecret("POSTGRES_PASSWORD", { kind: "password" });
   const registryDbPassword = stack.generatedSecret("OPENREGISTRY_DB_PASSWORD", { kind: "password" });
   const registryAuthKey = stack.generatedSecret("OPENREGISTRY_AUTH_KEY", { kind: "rsa-private-key-pem-base64" });
@@ -274,7 +292,7 @@ function openRegistry(stack: Stack, p: Params, ctx: { registryHost: string; gate
         volumes: { data: { size: Size.gibibytes(p.postgresStorageGi), class: "beta3", mount: PGDATA_MOUNT } },
       },
     },
-    price: ctx.price,
+    price: ceiling(p.priceHeadroom, { cpu: 1, memoryGi: 2, ephemeralGi: 1, beta3Gi: p.postgresStorageGi }),
   });
 
   const registry = stack.service("registry", {
@@ -298,7 +316,7 @@ function openRegistry(stack: Stack, p: Params, ctx: { registryHost: string; gate
     compute: { cpu: 1, memory: Size.gibibytes(p.registryMemoryGi), storage: { root: Size.gibibytes(2) } },
     // Upload sessions live in process memory: a second replica would lose half the pushes.
     count: 1,
-    price: ctx.price,
+    price: ceiling(p.priceHeadroom, { cpu: 1, memoryGi: p.registryMemoryGi, ephemeralGi: 2 }),
   });
   postgres.allow(registry, { port: 5432 });
   ctx.ipfs.allow(registry, { port: 5001 });

@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CosmosChainClient } from "../src/chain/cosmos/client.js";
+import { CosmosChainClient, type CosmosClientOptions } from "../src/chain/cosmos/client.js";
 import { ChainTxError } from "../src/chain/errors.js";
 import { resolveNetwork } from "../src/chain/networks.js";
 import { Mnemonic } from "../src/chain/wallet.js";
@@ -27,7 +27,7 @@ describe.skipIf(!DEVNET_AVAILABLE)(`chain client on the devnet (${DEVNET_AVAILAB
   let net: TestNet;
   const logs: string[] = [];
 
-  async function client(options: { gasMargin?: number } = {}): Promise<CosmosChainClient> {
+  async function client(options: Pick<CosmosClientOptions, "gasMargin" | "pollIntervalMs" | "rebroadcastAfterMs"> = {}): Promise<CosmosChainClient> {
     const network = await resolveNetwork("local", { home: net.home });
     network.blockSeconds = 0.2;
     return CosmosChainClient.connect(network, new Mnemonic(net.devnet.mnemonic), { ...options, log: (m) => logs.push(m) });
@@ -62,6 +62,18 @@ describe.skipIf(!DEVNET_AVAILABLE)(`chain client on the devnet (${DEVNET_AVAILAB
     expect((await c.findTx(tx.hash))?.code).toBe(0);
     expect(net.devnet.faults.state()).toMatchObject({ rpcErrors: 0, rpcDrops: 0 });
     expect(logs.some((l) => /failed .*retry/.test(l))).toBe(true);
+    await c.close();
+  });
+
+  it("re-broadcasts a pending transaction, takes the node's 'tx already exists in cache' error, and finds it by hash", async () => {
+    // Re-broadcast on every poll: the same bytes reach the node while they wait in its mempool,
+    // and CometBFT 0.38 answers with a JSON-RPC error (-32603, "tx already exists in cache").
+    const c = await client({ pollIntervalMs: 20, rebroadcastAfterMs: 1 });
+    logs.length = 0;
+    const tx = await c.signAndBroadcast([mint()]);
+    expect((await c.findTx(tx.hash))?.code).toBe(0);
+    expect(logs.some((l) => l.includes("re-broadcasting the same bytes"))).toBe(true);
+    expect(logs.some((l) => l.includes(`the node already has transaction ${tx.hash.slice(0, 12)}`))).toBe(true);
     await c.close();
   });
 

@@ -31,8 +31,9 @@ afterEach(() => rmSync(home, { recursive: true, force: true }));
 
 const SECRETS = { POSTGRES_PASSWORD: "pg-secret-1", OPENREGISTRY_DB_PASSWORD: "db-secret-1", OPENREGISTRY_AUTH_KEY: "a2V5" };
 
+/** The registry stack with the OpenRegistry engine: all of its secrets come from SECRETS, so nothing is generated. */
 async function registryDeployment(params: Record<string, string | number> = {}, env: Record<string, string> = SECRETS): Promise<DesiredDeployment> {
-  return prepareDeployment("registry", synth(registry, params), { mode: "deploy", env, home, cwd: home });
+  return prepareDeployment("registry", synth(registry, { engine: "openregistry", ...params }), { mode: "deploy", env, home, cwd: home });
 }
 
 /** What a deploy reads back from the chain: the groups after the protobuf round trip. */
@@ -79,12 +80,13 @@ describe("plan on the registry stack", () => {
     const after = await registryDeployment({ kuboCpu: 3 });
     const decision = decideChange(shape(after), onChain(before));
     expect(decision.action).toBe("replace");
-    expect(decision.differences.map((d) => d.cause)).toEqual(["resources"]);
+    // The ceiling follows the resources (stacks/registry.ts sizes it from the default provider prices).
+    expect(decision.differences.map((d) => d.cause)).toEqual(["resources", "price"]);
     expect(decision.differences[0]!.description).toMatch(/cpu 2000m → 3000m/);
   });
 
   it("a new price → replace (price)", async () => {
-    const decision = decideChange(shape(await registryDeployment({ maxPricePerBlock: 20000 })), onChain(await registryDeployment()));
+    const decision = decideChange(shape(await registryDeployment({ priceHeadroom: 4 })), onChain(await registryDeployment()));
     expect(decision.action).toBe("replace");
     expect(new Set(decision.differences.map((d) => d.cause))).toEqual(new Set(["price"]));
   });
@@ -97,11 +99,11 @@ describe("plan on the registry stack", () => {
 
   it("without secret values, the template hash decides (state file's template hash)", async () => {
     const deployed = await registryDeployment();
-    const planned = await prepareDeployment("registry", synth(registry, {}), { mode: "plan", env: {}, home, cwd: home });
+    const planned = await prepareDeployment("registry", synth(registry, { engine: "openregistry" }), { mode: "plan", env: {}, home, cwd: home });
     // The deploy above took every secret from the environment, so plan has no values at all.
     expect(planned.manifest).toBeUndefined();
     expect(planned.templateHash).toBe(deployed.templateHash);
-    const changed = await prepareDeployment("registry", synth(registry, { caddyImage: "caddy:2.11.0-alpine" }), { mode: "plan", env: {}, home, cwd: home });
+    const changed = await prepareDeployment("registry", synth(registry, { engine: "openregistry", caddyImage: "caddy:2.11.0-alpine" }), { mode: "plan", env: {}, home, cwd: home });
     expect(decideChange(shape(planned), onChain(deployed))).toMatchObject({ action: "nothing", hashKnown: false });
     expect(decideChange(shape(changed), onChain(deployed))).toMatchObject({ action: "update", hashKnown: false });
     // A deployment made elsewhere (no template hash in the state) cannot be judged without secrets.
@@ -111,7 +113,7 @@ describe("plan on the registry stack", () => {
 
 describe("secrets at deploy and plan time", () => {
   it("deploy fails before anything else when secrets are missing, listing every name", async () => {
-    const stack = synth(registry, {});
+    const stack = synth(registry, { engine: "openregistry" });
     const error = await prepareDeployment("registry", stack, { mode: "deploy", env: {}, home, cwd: home }).catch((e: unknown) => e);
     // Registry secrets are all generated: none is missing; the generated file is created.
     expect(error).not.toBeInstanceOf(Error);
@@ -126,7 +128,7 @@ describe("secrets at deploy and plan time", () => {
   });
 
   it("plan never creates secrets: the hash is unknown and nothing is written", async () => {
-    const planned = await prepareDeployment("registry", synth(registry, {}), { mode: "plan", env: {}, home, cwd: home });
+    const planned = await prepareDeployment("registry", synth(registry, { engine: "openregistry" }), { mode: "plan", env: {}, home, cwd: home });
     expect(planned.manifest).toBeUndefined();
     expect(planned.missingSecrets).toEqual(["OPENREGISTRY_AUTH_KEY", "OPENREGISTRY_DB_PASSWORD", "POSTGRES_PASSWORD"]);
     expect(existsSync(join(home, "secrets.json"))).toBe(false);
@@ -205,14 +207,16 @@ describe("money", () => {
 
   it("the group ceiling is Σ unit price × count", async () => {
     const d = await registryDeployment();
-    // Four services at 10000 uact/block each, one replica each (registry stack defaults).
+    // Four services, one replica each, at the ceilings the synthesized SDL names.
+    const amounts = [...synth(registry, { engine: "openregistry" }).sdl.matchAll(/amount: "(\d+)"/g)].map((m) => Number(m[1]));
+    expect(amounts).toHaveLength(4);
     const total = d.groups.reduce((s, g) => s + groupMaxPricePerBlock(g), 0n);
-    expect(formatDec(total)).toBe("40000");
+    expect(formatDec(total)).toBe(String(amounts.reduce((a, b) => a + b, 0)));
     expect(parseDec("0.5")).toBe(5n * 10n ** 17n);
   });
 
   it("minting raises to the chain's 10 ACT minimum and burns enough AKT through the spread", () => {
-    // The devnet's numbers: AKT at 0.5 ACT, 25 bps spread: burning 20 AKT mints 9.975 ACT (too little).
+    // The devnet's numbers: AKT at 0.5 ACT, 25 bps spread: burning 20 AKT mints 9.975 ACT, short of 10 ACT in hand.
     const need = mintNeed(500_000n, 0n, 10_000_000n, 0.5, 25)!;
     expect(need.mintUact).toBe(10_000_000n);
     const minted = (Number(need.burnUakt!) * 0.5 * (10_000 - 25)) / 10_000;

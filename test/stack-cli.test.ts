@@ -49,7 +49,7 @@ describe("runSynth", () => {
     expect(written).toBe(synth(registry).sdl);
     expect(io.stdout).toContain(`wrote ${join(out, "registry.sdl.yaml")}`);
     expect(io.stdout).toContain("DNS wanted: registry.alternatefutures.ai A -> leased IP of endpoint edge");
-    expect(io.stdout).toMatch(/secrets needed at deploy time: .*POSTGRES_PASSWORD \(generated on first deploy\)/);
+    expect(io.stdout).toMatch(/secrets needed at deploy time: .*REGISTRY_ADMIN_PASSWORD \(generated on first deploy\)/);
     expect(io.stderr).toBe("");
     expect(readdirSync(out)).toEqual(["registry.sdl.yaml"]); // no temporary file left behind
   });

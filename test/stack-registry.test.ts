@@ -7,7 +7,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { buildDeployment } from "../src/sdl/builder.js";
 import { lintText } from "../src/sdl/lint.js";
+import { expectedUactPerBlock } from "../src/sdl/prices.js";
 import { synth } from "../src/stack/index.js";
 import backend from "../stacks/backend.js";
 import registry from "../stacks/registry.js";
@@ -341,6 +343,23 @@ describe("issue #3, point 3: the registry stack", () => {
     it("keeps certificates on a persistent volume at /data", () => {
       expect(volumeMountedAt("edge", "/data").attributes?.persistent).toBe(true);
     });
+  });
+
+  it("caps each service's price at about 3× what providers at the default prices bid for it, for both engines", () => {
+    for (const variant of [result, openRegistryResult]) {
+      const parsed = lintText(variant.sdl);
+      const { groups } = buildDeployment(parsed.sdl!);
+      for (const group of groups) {
+        for (const unit of group.resources) {
+          const expected = Number(expectedUactPerBlock([{ resources: unit.resources, count: 1 }])) / 1e18;
+          const ceiling = Number(unit.price.amount);
+          // Headroom for providers priced above the defaults, never the 10,000 uact (≈4,300 USD a month) of old.
+          expect(ceiling / expected).toBeGreaterThanOrEqual(2.5);
+          expect(ceiling / expected).toBeLessThanOrEqual(3.5);
+          expect(ceiling).toBeLessThan(500);
+        }
+      }
+    }
   });
 
   it("declares A records registry and ipfs to the leased IP", () => {

@@ -157,7 +157,7 @@ With ${DETAILED_EXITCODE}: 0 no changes, 2 changes, 1 any error (usage errors in
         .option("-y, --yes", "do not ask before spending (minting ACT, creating the deployment)")
         .addOption(new Option("--output <format>", "text for people, jsonl for machines (one object per step)").choices(["text", "jsonl"]).default("text"))
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
-        .option("--deposit <amount>", "escrow deposit, e.g. 5000000uact (default: enough for an hour, at least the chain minimum)")
+        .option("--deposit <amount>", "escrow deposit, e.g. 5000000uact (default: 48 h at the default provider prices, at least the chain minimum)")
         .option("--max-price <amount>", "refuse bids above this price per block, e.g. 1000uact")
         .addOption(new Option("--auditor <address>", "only providers signed by this auditor (repeatable)").argParser(collectValues).default([], "none"))
         .addOption(new Option("--attribute <key=value>", "only providers with this attribute (repeatable)").argParser(collectValues).default([], "none"))

@@ -5,6 +5,7 @@
  */
 import type { Coin, DecCoin } from "../chain/types.js";
 import type { GroupSpec } from "../sdl/groups.js";
+import { expectedGroupPricePerBlock } from "../sdl/prices.js";
 
 const SCALE = 10n ** 18n;
 export const MICRO = 1_000_000n;
@@ -87,19 +88,34 @@ export function gasAllowanceUakt(txCount: number, gasPrice: number, gasPerTx = 4
   return BigInt(Math.ceil(txCount * gasPerTx * gasPrice));
 }
 
-/** How long the default deposit keeps the deployment running at its price ceiling. */
-export const DEFAULT_RUNWAY_HOURS = 1;
+/**
+ * How long the default deposit keeps the deployment running at the expected price: twice the
+ * 24 h under which `status` warns, so a provider bidding up to 2× the defaults still clears it.
+ */
+export const DEFAULT_RUNWAY_HOURS = 48;
 
 /**
- * The default escrow deposit: the chain's minimum, or enough for `DEFAULT_RUNWAY_HOURS` at the
- * stack's price ceiling when that is more. The ceiling bounds what any lease can cost, so the
- * deployment cannot run dry within the hour; what the leases do not use is refunded on close.
- * (0.5 ACT alone lasts 16 blocks at a 30,000 uact/block price.)
+ * What the stack is expected to cost per block: each group at what a provider with the helm
+ * chart's default prices bids (src/sdl/prices.ts), but never above the group's ceiling (no bid
+ * can exceed it).
+ */
+export function expectedPerBlock(groups: readonly GroupSpec[]): bigint {
+  return groups.reduce((sum, group) => {
+    const expected = expectedGroupPricePerBlock(group);
+    const ceiling = groupMaxPricePerBlock(group);
+    return sum + (expected < ceiling ? expected : ceiling);
+  }, 0n);
+}
+
+/**
+ * The default escrow deposit: enough for `DEFAULT_RUNWAY_HOURS` at the expected price, or the
+ * chain's minimum when that is more. Sized from what providers bid, not from the ceiling: a
+ * ceiling of 10,000 uact per block per service would lock up hundreds of times the real cost.
+ * What the leases do not use is refunded on close; `status` shows the runway once leased.
  */
 export function defaultDepositUact(groups: readonly GroupSpec[], blockSeconds: number, minimum: bigint): bigint {
-  const perBlock = groups.reduce((sum, g) => sum + groupMaxPricePerBlock(g), 0n);
   const blocks = BigInt(Math.ceil((DEFAULT_RUNWAY_HOURS * 3600) / blockSeconds));
-  const micro = (perBlock * blocks + 10n ** 18n - 1n) / 10n ** 18n;
+  const micro = (expectedPerBlock(groups) * blocks + 10n ** 18n - 1n) / 10n ** 18n;
   // Whole ACT, rounded up: friendlier numbers, and the measured block time's jitter rarely shows.
   const forRunway = ((micro + MICRO - 1n) / MICRO) * MICRO;
   return forRunway > minimum ? forRunway : minimum;

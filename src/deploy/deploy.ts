@@ -24,6 +24,7 @@ import type { Network } from "../chain/networks.js";
 import { sleep } from "../chain/retry.js";
 import type { Bid, ChainClient, ChainMsg, Coin, DeploymentInfo, Lease, TxResult } from "../chain/types.js";
 import type { LeaseStatus } from "../provider/client.js";
+import { expectedGroupPricePerBlock } from "../sdl/prices.js";
 import { balanceOf, defaultDepositUact, formatDec, gasAllowanceUakt, groupMaxPricePerBlock, microToWhole, mintNeed } from "./amounts.js";
 import { selectBids, type BidPolicy, type GroupNeed } from "./bids.js";
 import { decideChange, trimDec, type ChangeDecision } from "./compare.js";
@@ -37,7 +38,7 @@ import { newState, recordStep, recordTx, saveState, statePath, type DeploymentRe
 export interface DeployOptions {
   /** Mint ACT without asking. */
   yes: boolean;
-  /** The escrow deposit; default the chain's minimum in the deposit denom. */
+  /** The escrow deposit; default 48 h at the expected price (amounts.ts `defaultDepositUact`). */
   deposit?: Coin;
   policy: BidPolicy;
   /** Give up on bids after this long, then close the deployment (refund). */
@@ -530,7 +531,8 @@ class DeployRun {
 
   private likelyUnmet(need: GroupNeed): string {
     const group = this.desired.groups.find((g) => g.name === need.name);
-    const hints: string[] = [`the price ceiling (${formatDec(need.maxPrice, 6)} ${need.denom}/block for the group) may be below what providers ask`];
+    const atDefaults = group ? ` (about ${formatDec(expectedGroupPricePerBlock(group), 6)} at the default provider prices)` : "";
+    const hints: string[] = [`the price ceiling (${formatDec(need.maxPrice, 6)} ${need.denom}/block for the group) may be below what providers ask${atDefaults}`];
     if (group) {
       const signedBy = [...(group.requirements.signedBy.allOf ?? []), ...(group.requirements.signedBy.anyOf ?? [])];
       if (signedBy.length > 0) hints.push(`only providers audited by ${signedBy.join(", ")} may bid`);

@@ -1,12 +1,14 @@
 /**
  * `plan`: what a deploy would do, without doing it. Compares the synthesized stack with the
- * deployment on chain (found through the state file) and estimates what it costs: the monthly
- * price ceiling (or the current leases' price), the deposit, AKT for gas, the ACT to mint and the
- * DNS records that would change. Reads only; never signs, never writes a secret.
+ * deployment on chain (found through the state file) and estimates what it costs: the expected
+ * monthly price at default provider prices, the ceiling (or the current leases' price), the
+ * deposit, AKT for gas, the ACT to mint and the DNS records that would change. Reads only; never
+ * signs, never writes a secret.
  */
 import type { Network } from "../chain/networks.js";
 import type { ChainClient, Coin, DeploymentInfo, Lease } from "../chain/types.js";
-import { balanceOf, blocksPerMonth, defaultDepositUact, DEFAULT_RUNWAY_HOURS, formatDec, gasAllowanceUakt, groupMaxPricePerBlock, microToWhole, mintNeed, parseDec } from "./amounts.js";
+import { expectedGroupPricePerBlock } from "../sdl/prices.js";
+import { balanceOf, blocksPerMonth, defaultDepositUact, DEFAULT_RUNWAY_HOURS, expectedPerBlock, formatDec, gasAllowanceUakt, groupMaxPricePerBlock, microToWhole, mintNeed, parseDec } from "./amounts.js";
 import { decideChange, type ChangeDecision } from "./compare.js";
 import { unitName } from "./deploy.js";
 import type { DesiredDeployment } from "./desired.js";
@@ -32,6 +34,9 @@ export interface Plan {
     denom: string;
     blockSeconds: number;
     blocksPerMonth: number;
+    /** What providers with the helm chart's default prices bid (capped by the ceiling): what it will likely cost. */
+    expectedPerBlock: string;
+    expectedPerMonth: string;
     /** Ceiling from the SDL prices (providers bid at or below it). */
     maxPerBlock: string;
     maxPerMonth: string;
@@ -80,11 +85,23 @@ export async function buildPlan(inputs: PlanInputs): Promise<Plan> {
 
   const denom = desired.groups[0]?.resources[0]?.price.denom || network.depositDenom;
   const perBlock = desired.groups.reduce((sum, g) => sum + groupMaxPricePerBlock(g), 0n);
+  const expected = expectedPerBlock(desired.groups);
   const blocks = blocksPerMonth(network.blockSeconds);
+  for (const group of desired.groups) {
+    const atDefaults = expectedGroupPricePerBlock(group);
+    const ceiling = groupMaxPricePerBlock(group);
+    if (atDefaults > ceiling) {
+      notes.push(
+        `group ${group.name}: its ceiling (${formatDec(ceiling, 6)} ${denom}/block) is below what providers bid at the default prices (${formatDec(atDefaults, 6)}); expect few or no bids, or raise the pricing in the SDL`,
+      );
+    }
+  }
   const cost: Plan["cost"] = {
     denom,
     blockSeconds: network.blockSeconds,
     blocksPerMonth: blocks,
+    expectedPerBlock: formatDec(expected, 6),
+    expectedPerMonth: formatDec(expected * BigInt(blocks), 6),
     maxPerBlock: formatDec(perBlock, 6),
     maxPerMonth: formatDec(perBlock * BigInt(blocks), 6),
   };
@@ -161,11 +178,14 @@ export function formatPlan(plan: Plan): string {
   const unit = unitName(plan.cost.denom);
   lines.push("");
   lines.push(`Cost (${plan.cost.blocksPerMonth.toLocaleString("en-US")} blocks/month at ~${plan.cost.blockSeconds} s/block):`);
-  lines.push(`  ceiling   ${toWhole(plan.cost.maxPerBlock)} ${unit}/block = ${toWhole(plan.cost.maxPerMonth)} ${unit}/month (providers bid at or below it)`);
-  if (plan.cost.currentPerBlock) lines.push(`  now       ${toWhole(plan.cost.currentPerBlock)} ${unit}/block = ${toWhole(plan.cost.currentPerMonth!)} ${unit}/month (active leases)`);
+  // Per-block prices at default provider rates are tens of uact: 9 decimals keep 3 significant digits.
+  const rate = (perBlock: string, perMonth: string): string => `${toWhole(perBlock, 9)} ${unit}/block = ${toWhole(perMonth, 2)} ${unit}/month`;
+  lines.push(`  expected  ${rate(plan.cost.expectedPerBlock, plan.cost.expectedPerMonth)} (at the default provider prices)`);
+  lines.push(`  ceiling   ${rate(plan.cost.maxPerBlock, plan.cost.maxPerMonth)} (providers bid at or below it)`);
+  if (plan.cost.currentPerBlock) lines.push(`  now       ${rate(plan.cost.currentPerBlock, plan.cost.currentPerMonth!)} (active leases)`);
   if (plan.decision.action === "create" || plan.decision.action === "replace") {
     lines.push(
-      `  deposit   ${microToWhole(BigInt(plan.deposit.amount))} ${unitName(plan.deposit.denom)} into escrow (default: the chain's minimum or ${DEFAULT_RUNWAY_HOURS} h at the ceiling; --deposit to choose; unused funds are refunded on close)`,
+      `  deposit   ${microToWhole(BigInt(plan.deposit.amount))} ${unitName(plan.deposit.denom)} into escrow (default: ${DEFAULT_RUNWAY_HOURS} h at the expected price, or the chain's minimum; --deposit to choose; unused funds are refunded on close)`,
     );
   }
   lines.push(`  gas       ≈${microToWhole(BigInt(plan.gas.uakt))} AKT for ${plan.gas.transactions} transaction${plan.gas.transactions === 1 ? "" : "s"}`);
@@ -187,7 +207,7 @@ export function formatPlan(plan: Plan): string {
   return lines.join("\n") + "\n";
 }
 
-/** A micro-unit decimal ("40000.5") → whole units ("0.0400005"). */
-function toWhole(microDecimal: string): string {
-  return formatDec(parseDec(microDecimal) / 1_000_000n, 6);
+/** A micro-unit decimal ("40000.5") → whole units ("0.0400005"), to `decimals` places. */
+function toWhole(microDecimal: string, decimals: number): string {
+  return formatDec(parseDec(microDecimal) / 1_000_000n, decimals);
 }

@@ -7,6 +7,9 @@
  */
 import type { GroupSpec } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 import type { ResourceOffer } from "@akashnetwork/chain-sdk/private-types/akash.v1beta5";
+import type { ResourceUnit } from "../sdl/groups.js";
+import { expectedUactPerBlock, PROVIDER_PRICE_DEFAULTS } from "../sdl/prices.js";
+import type { EndpointKindValue, UnitResources } from "../sdl/resources.js";
 import { DENOM_ACT } from "./constants.js";
 import { DEC_ONE, type DecAmount } from "./decimal.js";
 import { resourceValue } from "./group-validation.js";
@@ -22,7 +25,7 @@ export interface ProviderProfile {
   /** The attributes the auditor signs. */
   auditedAttributes: Attribute[];
   supportsLeasedIps: boolean;
-  /** Price list multiplier in percent (100 = base prices). */
+  /** Multiplier on the bid script's default prices, in percent (100 = the helm chart's defaults). */
   pricePercent: bigint;
   /** Blocks to wait after an order opens before bidding. */
   bidDelayBlocks: number;
@@ -42,12 +45,13 @@ interface ProfileTemplate {
 /**
  * Three templates cycled over the providers. They disagree on purpose, as mainnet providers do:
  * two announce leased-IP support under the two keys in use ("feat-endpoint-ip", "ip-lease"), only
- * one has GPUs, only two are audited, and prices differ.
+ * one has GPUs, only two are audited, and prices differ a little above and below the helm chart's
+ * defaults, as providers who tune their `price_target_*` values do.
  */
 const TEMPLATES: readonly ProfileTemplate[] = [
-  { region: "us-west", storage: [{ class: "beta2", persistent: true }, { class: "ram", persistent: false }], ipLeaseKey: "feat-endpoint-ip", gpus: [], audited: true, pricePercent: 100n },
-  { region: "eu-central", storage: [{ class: "beta3", persistent: true }, { class: "ram", persistent: false }], ipLeaseKey: "ip-lease", gpus: ["vendor/nvidia/model/rtx4090"], audited: true, pricePercent: 150n },
-  { region: "ap-south", storage: [{ class: "ram", persistent: false }], ipLeaseKey: undefined, gpus: [], audited: false, pricePercent: 250n },
+  { region: "us-west", storage: [{ class: "beta2", persistent: true }, { class: "ram", persistent: false }], ipLeaseKey: "feat-endpoint-ip", gpus: [], audited: true, pricePercent: 90n },
+  { region: "eu-central", storage: [{ class: "beta3", persistent: true }, { class: "ram", persistent: false }], ipLeaseKey: "ip-lease", gpus: ["vendor/nvidia/model/rtx4090"], audited: true, pricePercent: 110n },
+  { region: "ap-south", storage: [{ class: "ram", persistent: false }], ipLeaseKey: undefined, gpus: [], audited: false, pricePercent: 125n },
 ];
 
 export function providerProfile(index: number): ProviderProfile {
@@ -145,37 +149,31 @@ export function canSatisfy(spec: GroupSpec, provider: { attributes: readonly Att
   return { ok: true };
 }
 
-/** Base prices in uact per block, as decimal atomics. */
-const BASE = {
-  perMillicpu: DEC_ONE / 5n,
-  perGiBMemory: 100n * DEC_ONE,
-  perGiBStorage: 50n * DEC_ONE,
-  perGiBPersistentStorage: 150n * DEC_ONE,
-  perGpu: 1000n * DEC_ONE,
-  perRandomPort: 5n * DEC_ONE,
-  perLeasedIp: 50n * DEC_ONE,
-} as const;
-const GIB = 1024n ** 3n;
-
-/** This provider's price for the whole group per block (every unit × its count). */
-export function bidPrice(spec: GroupSpec, profile: ProviderProfile): DecAmount {
-  let atomics = 0n;
-  for (const unit of spec.resources) {
+/**
+ * The group as the price script sees it: every unit's resources and count, in the SDL engine's
+ * shape (resource values decoded from the chain's decimal strings).
+ */
+function pricedUnits(spec: GroupSpec): Array<Pick<ResourceUnit, "resources" | "count">> {
+  return spec.resources.map((unit) => {
     const res = unit.resource;
-    let perReplica = (resourceValue(res?.cpu?.units) ?? 0n) * BASE.perMillicpu;
-    perReplica += ((resourceValue(res?.memory?.quantity) ?? 0n) * BASE.perGiBMemory) / GIB;
-    for (const volume of res?.storage ?? []) {
-      const persistent = volume.attributes.some((a) => a.key === "persistent" && a.value === "true");
-      perReplica += ((resourceValue(volume.quantity) ?? 0n) * (persistent ? BASE.perGiBPersistentStorage : BASE.perGiBStorage)) / GIB;
-    }
-    perReplica += (resourceValue(res?.gpu?.units) ?? 0n) * BASE.perGpu;
-    for (const endpoint of res?.endpoints ?? []) {
-      if (endpoint.kind === 1) perReplica += BASE.perRandomPort;
-      if (endpoint.kind === 2) perReplica += BASE.perLeasedIp;
-    }
-    atomics += perReplica * BigInt(unit.count);
-  }
-  atomics = (atomics * profile.pricePercent) / 100n;
+    const resources: UnitResources = {
+      id: res?.id ?? 0,
+      cpu: { units: resourceValue(res?.cpu?.units) ?? 0n, attributes: [] },
+      memory: { size: resourceValue(res?.memory?.quantity) ?? 0n, attributes: [] },
+      storage: (res?.storage ?? []).map((volume) => ({ name: volume.name, size: resourceValue(volume.quantity) ?? 0n, attributes: volume.attributes })),
+      gpu: { units: resourceValue(res?.gpu?.units) ?? 0n, attributes: res?.gpu?.attributes ?? [] },
+      endpoints: (res?.endpoints ?? []).map((e) => ({ kind: e.kind as EndpointKindValue, sequenceNumber: e.sequenceNumber })),
+    };
+    return { resources, count: unit.count };
+  });
+}
+
+/**
+ * This provider's price for the whole group per block: the helm chart bid script's formula at its
+ * default targets (src/sdl/prices.ts), scaled by the provider's multiplier.
+ */
+export function bidPrice(spec: GroupSpec, profile: ProviderProfile): DecAmount {
+  const atomics = expectedUactPerBlock(pricedUnits(spec), PROVIDER_PRICE_DEFAULTS, Number(profile.pricePercent) / 100);
   // the chain rejects a zero price; round tiny groups up to one micro-unit
   return { denom: DENOM_ACT, atomics: atomics > 0n ? atomics : DEC_ONE / 1_000_000n };
 }

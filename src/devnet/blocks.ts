@@ -40,6 +40,16 @@ export interface CheckTxResponse {
   result: TxResult;
 }
 
+/**
+ * CometBFT's `ErrTxInCache`: the node answers broadcast_tx_* with a JSON-RPC error (-32603
+ * "Internal error", data "tx already exists in cache"), not with an ABCI code.
+ */
+export class TxInCacheError extends Error {
+  constructor(readonly hash: string) {
+    super("tx already exists in cache");
+  }
+}
+
 /** A simple FIFO lock: one state-changing operation at a time. */
 class Lock {
   private tail: Promise<unknown> = Promise.resolve();
@@ -94,13 +104,16 @@ export class Chain {
     this.listeners.push(fn);
   }
 
-  /** CheckTx: admits the tx to the mempool when the ante handler accepts it. */
+  /**
+   * CheckTx: admits the tx to the mempool when the ante handler accepts it. Throws TxInCacheError
+   * for a transaction already pending or committed.
+   */
   checkTx(bytes: Uint8Array): Promise<CheckTxResponse> {
     return this.lock.run(async () => {
       const hash = txHash(bytes);
-      if (this.mempool.some((t) => t.hash === hash) || this.txs.has(hash)) {
-        return { hash, result: { code: 19, codespace: "sdk", log: "tx already exists in cache", gasWanted: 0, gasUsed: 0, events: [], data: new Uint8Array() } };
-      }
+      // CometBFT 0.38 keeps both pending and committed transactions in the mempool cache and
+      // refuses a duplicate before the app sees it (`mempool.ErrTxInCache`).
+      if (this.mempool.some((t) => t.hash === hash) || this.txs.has(hash)) throw new TxInCacheError(hash);
       const base = (this.checkData ??= snapshot(this.data));
       const verified = await verifySignatures(base, bytes, this.chainId);
       const outcome = runTx(base, bytes, "check", { chainId: this.chainId, seenUnordered: this.seenUnordered, verified });
@@ -230,17 +243,19 @@ function runMintEpoch(ctx: ExecContext): void {
   mint.nextEpoch = ctx.data.height + mint.epochBlocks;
   const batch = mint.pending.splice(0, BME_PARAMS.maxEndblockerRecords);
   for (const record of batch) {
-    // uakt × (USD per AKT) = uUSD = uact at the $1 peg, less the spread
+    // uakt × (USD per AKT) = uUSD = uact at the $1 peg. The x/bme keeper compares this amount,
+    // before the spread, with the minimum, then credits it less the spread: a burn worth exactly
+    // 10 ACT mints 9.975 ACT.
     const gross = (record.burnedUakt * mint.aktPrice) / DEC_ONE;
-    const minted = (gross * (10_000n - BME_PARAMS.mintSpreadBps)) / 10_000n;
-    if (minted < BME_PARAMS.minMintUact) {
+    if (gross < BME_PARAMS.minMintUact) {
       sendCoins(ctx, MODULE_ADDRESSES.bme, record.owner, DENOM_AKT, record.burnedUakt);
       emit(ctx, "akash.bme.v1.EventMintCancelled", {
         owner: record.owner,
-        reason: `would mint ${minted}${DENOM_ACT}, below the minimum of ${BME_PARAMS.minMintUact}${DENOM_ACT}`,
+        reason: `the burn is worth ${gross}${DENOM_ACT}, below the minimum of ${BME_PARAMS.minMintUact}${DENOM_ACT}`,
       });
       continue;
     }
+    const minted = (gross * (10_000n - BME_PARAMS.mintSpreadBps)) / 10_000n;
     burnCoins(ctx, MODULE_ADDRESSES.bme, DENOM_AKT, record.burnedUakt);
     mintCoins(ctx, record.to, DENOM_ACT, minted);
     record.status = "executed";

@@ -51,7 +51,7 @@ export const MARKET_PARAMS = {
 
 /** x/bme params (chain-sdk `go/node/bme/v1/params.go`) and the devnet's oracle price. */
 export const BME_PARAMS = {
-  /** A mint below this is accepted, then cancelled at the epoch (10 ACT). */
+  /** A mint whose burn is worth less than this (before the spread) is accepted, then cancelled at the epoch (10 ACT). */
   minMintUact: 10_000_000n,
   /** 25 basis points kept by the mint. */
   mintSpreadBps: 25n,
@@ -69,8 +69,8 @@ export const DEFAULT_MINT_EPOCH_BLOCKS = 5;
 
 /**
  * The AKT price the devnet's oracle reports, in USD per AKT (ACT is pegged at 1 USD). Fixed so
- * mints are reproducible; 0.5 means burning 20 AKT mints 9.975 ACT, which is below the 10 ACT
- * minimum and gets cancelled, as on mainnet.
+ * mints are reproducible; 0.5 means burning 20 AKT is worth 10 ACT, which meets the 10 ACT minimum
+ * (compared before the spread, as the node does) and mints 9.975 ACT.
  */
 export const DEFAULT_AKT_PRICE_USD = "0.5";
 

@@ -6,7 +6,7 @@
  */
 import { fromBech32, toHex } from "@cosmjs/encoding";
 import { Tx, TxMsgData } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
-import type { Chain } from "./blocks.js";
+import { TxInCacheError, type Chain } from "./blocks.js";
 import { AUTH_PARAMS, BECH32_PREFIX, BME_PARAMS, DENOM_ACT, DENOM_AKT, DEPLOYMENT_MIN_DEPOSITS, MARKET_PARAMS } from "./constants.js";
 import { formatDecimal } from "./decimal.js";
 import { GrpcCode, QueryError } from "./errors.js";
@@ -477,7 +477,16 @@ const HANDLERS = {
   },
   async "/cosmos.tx.v1beta1.Service/BroadcastTx"(req: { txBytes: Uint8Array }, { chain }) {
     if (req.txBytes.length === 0) throw new QueryError(GrpcCode.INVALID_ARGUMENT, "invalid empty tx");
-    const { hash, result } = await chain.checkTx(req.txBytes);
+    let checked: Awaited<ReturnType<Chain["checkTx"]>>;
+    try {
+      checked = await chain.checkTx(req.txBytes);
+    } catch (err) {
+      // The SDK's BroadcastTx turns CometBFT's ErrTxInCache into code 19 with an empty log
+      // (client/broadcast.go CheckCometError); only the raw JSON-RPC answers with the error.
+      if (!(err instanceof TxInCacheError)) throw err;
+      return { txResponse: { height: "0", txhash: err.hash, codespace: "sdk", code: 19, data: "", rawLog: "", logs: [], info: "", gasWanted: "0", gasUsed: "0", events: [] } };
+    }
+    const { hash, result } = checked;
     return { txResponse: { height: "0", txhash: hash, codespace: result.codespace, code: result.code, data: "", rawLog: result.log, logs: [], info: "", gasWanted: String(result.gasWanted), gasUsed: String(result.gasUsed), events: [] } };
   },
 

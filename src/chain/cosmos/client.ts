@@ -383,8 +383,8 @@ export class CosmosChainClient implements ChainClient {
 
   /**
    * broadcast_tx_sync, then poll `tx` by hash. A dropped connection or a long silence leads to a
-   * re-broadcast of the same bytes, which is safe: the chain dedupes by hash ("already in cache",
-   * code 19) and a transaction executes at most once.
+   * re-broadcast of the same bytes, which is safe: the node dedupes by hash (CometBFT's JSON-RPC
+   * error "tx already exists in cache", or the SDK's code 19) and a transaction executes at most once.
    */
   private async broadcastAndWait(
     bytes: Uint8Array,
@@ -442,6 +442,12 @@ export class CosmosChainClient implements ChainClient {
       // The node may have taken it before the connection dropped; polling by hash tells.
       if (err instanceof ChainUnavailableError) {
         this.log(`${what}: broadcast did not get an answer (${err.reason}); looking the transaction up by hash`);
+        return;
+      }
+      // CometBFT 0.38 (akashnet-2) answers a transaction it already holds, pending or committed,
+      // with a JSON-RPC error rather than an ABCI code: ours got there on an earlier try.
+      if (isTxInCacheError(err)) {
+        this.log(`${what}: the node already has transaction ${hash.slice(0, 12)}… (from an earlier try); looking it up by hash`);
         return;
       }
       throw err;
@@ -531,6 +537,14 @@ function classifyText(text: string): TxFailureKind {
   if (/insufficient funds|insufficient balance/i.test(text)) return "insufficient-funds";
   if (/signature verification failed|unauthorized/i.test(text)) return "unauthorized";
   return "rejected";
+}
+
+/**
+ * CometBFT's `ErrTxInCache` as broadcast_tx_* reports it: JSON-RPC error -32603 "Internal error"
+ * with data "tx already exists in cache" (cosmjs throws the error object as JSON text).
+ */
+function isTxInCacheError(err: unknown): boolean {
+  return /tx already exists in cache/i.test(errorText(err));
 }
 
 function isNotFound(err: unknown): boolean {
