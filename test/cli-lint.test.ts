@@ -70,7 +70,7 @@ interface Run {
 
 interface JsonReport {
   files: Array<{ path: string; findings: Array<Record<string, unknown> & { ruleId: string; severity: string; message: string }> }>;
-  summary: { files: number; errors: number; warnings: number };
+  summary: { files: number; errors: number; warnings: number; skipped: number; suppressed: number };
 }
 
 let work: string;
@@ -281,8 +281,8 @@ describe("json contract", () => {
   it("lists every file, also without findings, with exactly the contract fields", () => {
     const { code, report } = lintJson([file("broken.yaml", BROKEN_YAML), file("valid.yaml", VALID_SDL)]);
     expect(code).toBe(1);
-    expect(Object.keys(report)).toEqual(["files", "summary"]);
-    expect(Object.keys(report.summary)).toEqual(["files", "errors", "warnings"]);
+    expect(Object.keys(report)).toEqual(["files", "skipped", "summary"]);
+    expect(Object.keys(report.summary)).toEqual(["files", "errors", "warnings", "skipped", "suppressed"]);
     expect(report.files.map((f) => f.path)).toEqual(["broken.yaml", "valid.yaml"]);
     for (const f of report.files) expect(Object.keys(f)).toEqual(["path", "findings"]);
     const finding = report.files[0]!.findings.find((f) => f.ruleId === "yaml-syntax")!;
@@ -295,6 +295,8 @@ describe("json contract", () => {
       files: 2,
       errors: all.filter((f) => f.severity === "error").length,
       warnings: all.filter((f) => f.severity === "warning").length,
+      skipped: 0,
+      suppressed: 0,
     });
   });
 
@@ -429,12 +431,12 @@ describe("lintFiles (in process)", () => {
       ["r-a", 2, 9],
       ["r-c", 7, 2],
     ]);
-    expect(report.summary).toEqual({ files: 1, errors: 2, warnings: 2 });
+    expect(report.summary).toEqual({ files: 1, errors: 2, warnings: 2, skipped: 0, suppressed: 0 });
   });
 
   it("applies --ignore before counting", () => {
     const report = lintFiles([file("shuffle.yaml", "# PLEASE-SHUFFLE\n")], { cwd: work, ignore: ["r-a", "r-c"] });
     expect(report.files[0]!.findings.map((f) => f.ruleId)).toEqual(["r-z", "r-b"]);
-    expect(report.summary).toEqual({ files: 1, errors: 1, warnings: 1 });
+    expect(report.summary).toEqual({ files: 1, errors: 1, warnings: 1, skipped: 0, suppressed: 0 });
   });
 });

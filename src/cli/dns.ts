@@ -8,9 +8,10 @@
  *
  * Credentials come from NAMECHEAP_* environment variables only, and are never printed or stored.
  *
- * Exit codes: `plan`: 0 nothing to change, 2 changes to apply (like `terraform plan -detailed-exitcode`),
- * 1 anything else (bad flags, API errors, a plan `apply` would refuse). `apply`/`rollback`: 0 done or
- * nothing to do, 1 refused, declined or failed, 2 usage errors.
+ * Exit codes, as for every command: 0 done (for `plan`: the plan was made, changes or not), 1
+ * failed (API errors, a plan `apply` would refuse, refused, declined), 2 usage errors (bad flags,
+ * missing credentials). `plan --detailed-exitcode`, like `terraform plan -detailed-exitcode`: 0
+ * nothing to change, 2 changes to apply, 1 anything else, usage errors included.
  */
 import { createInterface } from "node:readline/promises";
 import { applyDomain, planDomain, rollbackDomain, type UpdateOutcome, type WaitOptions } from "../dns/apply.js";
@@ -44,6 +45,8 @@ export interface DnsOptions {
   adopt?: boolean;
   force?: boolean;
   sandbox?: boolean;
+  /** `plan` only: exit 2 when there are changes to apply, and 1 for every error (see above). */
+  detailedExitcode?: boolean;
 }
 
 /** Where the command runs; tests pass their own. */
@@ -69,7 +72,7 @@ interface Target {
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-/** `plan`'s exit code when there is something to apply. */
+/** `plan --detailed-exitcode`'s exit code when there is something to apply. */
 const EXIT_PLAN_CHANGES = 2;
 const DEFAULT_WAIT_SECONDS = 900;
 
@@ -77,11 +80,12 @@ export async function runDns(action: DnsAction, opts: DnsOptions, io: DnsIo = de
   const command = `akash-stack dns ${action}`;
   const say = (text: string) => io.write("stdout", text + "\n");
   const complain = (text: string) => io.write("stderr", `${command}: ${text}\n`);
-  // `plan` keeps 2 for "changes"; its usage errors are failures like any other.
+  // `plan --detailed-exitcode` keeps 2 for "changes"; its usage errors are failures like any other.
   const usage = (problems: string[]) => {
     for (const p of problems) complain(p);
-    return action === "plan" ? EXIT_FAILED : EXIT_USAGE;
+    return opts.detailedExitcode ? EXIT_FAILED : EXIT_USAGE;
   };
+  if (opts.detailedExitcode && action !== "plan") return usage([`--detailed-exitcode is for dns plan only: ${action} exits 0 when done, 1 when it failed`]);
 
   const providerId = (opts.provider ?? "namecheap").toLowerCase();
   if (providerId !== "namecheap") return usage([`--provider ${opts.provider} is not supported: the only DNS provider so far is namecheap`]);
@@ -125,9 +129,9 @@ export async function runDns(action: DnsAction, opts: DnsOptions, io: DnsIo = de
       codes.push(EXIT_FAILED);
     }
   }
-  // A failure in any zone wins over "changes to apply" (plan's 2), which wins over success.
+  // A failure in any zone wins over "changes to apply" (plan's 2 with --detailed-exitcode), which wins over success.
   if (codes.includes(EXIT_FAILED)) return EXIT_FAILED;
-  return codes.includes(EXIT_PLAN_CHANGES) ? EXIT_PLAN_CHANGES : EXIT_OK;
+  return opts.detailedExitcode && codes.includes(EXIT_PLAN_CHANGES) ? EXIT_PLAN_CHANGES : EXIT_OK;
 }
 
 interface RunContext {
