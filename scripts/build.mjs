@@ -17,8 +17,6 @@
 // V8 code cache, chain-vendor.cjs, because compiling it as ES modules on every run still cost a
 // deploy about 0.3 s (Node 20 caches no ES module code); the devnet keeps the ES chunks. Still
 // external:
-//   - @grpc/*: only the devnet uses grpc-js, and it reads its .proto files at run time from paths
-//     built on `__dirname`, which does not exist in an ES module bundle;
 //   - esbuild: src/stack/load.ts runs it to load stack files, and it finds its native binary
 //     relative to its own package;
 //   - playwright-core, zx: tools of the scripts and tests, kept out should a CLI file ever import one.
@@ -38,18 +36,25 @@ if (existsSync(compileSchema)) {
 }
 
 // 2. Bundle the commands other than `lint` as ES modules: dist/chunks/commands.mjs (src/cli/commands.ts)
-//    and the chunks it imports, one per command plus shared code. Chunk names carry content hashes,
+//    and the chunks it imports, one per command plus shared code. The library's entry points (the
+//    package's `exports`: LIBRARY_ENTRIES) are built in the same run, so they share those chunks:
+//    a stack file that imports `akash-stack` gets the very modules the CLI synthesizes it with
+//    (same file, same module instance), and the package carries each piece of code once. Chunk names carry content hashes,
 //    so clear old ones first. The chain libraries go first, into their own CommonJS bundle with a
 //    V8 code cache, which these chunks import in place of src/chain/cosmos/vendor-entry.ts (that
 //    file says why). The chunks are `.mjs`: dist/ is a CommonJS package (see step 4).
 const dist = join(root, "dist");
 const chunks = join(dist, "chunks");
 rmSync(chunks, { recursive: true, force: true });
+// Left by builds that wrote source maps.
+rmSync(join(dist, "cli.js.map"), { force: true });
 mkdirSync(chunks, { recursive: true });
 const { buildCachedBundles, buildChainVendor } = await import(join(root, "scripts", "build-cached-bundles.mjs"));
 const chainVendorExports = await buildChainVendor(chunks, root);
+const { LIBRARY_ENTRIES } = await import(join(root, "scripts", "library-entries.mjs"));
+const libraryEntryPoints = Object.fromEntries(Object.entries(LIBRARY_ENTRIES).map(([out, source]) => [out, join(root, source)]));
 const bundled = await build({
-  entryPoints: { "chunks/commands": join(root, "src", "cli", "commands.ts") },
+  entryPoints: { "chunks/commands": join(root, "src", "cli", "commands.ts"), ...libraryEntryPoints },
   outdir: dist,
   outExtension: { ".js": ".mjs" },
   bundle: true,
@@ -57,13 +62,14 @@ const bundled = await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  sourcemap: "linked",
+  // No source maps: they were half the package, and they named the build machine's paths.
+  sourcemap: false,
   // Smaller chunks parse faster.
   minify: true,
   keepNames: true,
   chunkNames: "chunks/[name]-[hash]",
   banner: { js: "import { createRequire as __akCreateRequire } from 'node:module'; const require = __akCreateRequire(import.meta.url);" },
-  external: ["@grpc/*", "playwright-core", "zx", "esbuild"],
+  external: ["playwright-core", "zx", "esbuild"],
   plugins: [commonJsDynamicImports(), chainVendorFromBundle(chainVendorExports)],
   metafile: true,
   logLevel: "warning",
@@ -84,7 +90,6 @@ await build({
   format: "cjs",
   platform: "node",
   target: "node20",
-  sourcemap: "linked",
   minify: true,
   banner: { js: "#!/usr/bin/env node" },
   logLevel: "warning",
