@@ -54,7 +54,12 @@ const chainVendorExports = await buildChainVendor(chunks, root);
 const { LIBRARY_ENTRIES } = await import(join(root, "scripts", "library-entries.mjs"));
 const libraryEntryPoints = Object.fromEntries(Object.entries(LIBRARY_ENTRIES).map(([out, source]) => [out, join(root, source)]));
 const bundled = await build({
-  entryPoints: { "chunks/commands": join(root, "src", "cli", "commands.ts"), ...libraryEntryPoints },
+  entryPoints: {
+    "chunks/commands": join(root, "src", "cli", "commands.ts"),
+    // The thread that type-checks a stack while it loads (src/stack/typecheck.ts finds it beside its chunk).
+    "chunks/typecheck-worker": join(root, "src", "stack", "typecheck-worker.ts"),
+    ...libraryEntryPoints,
+  },
   outdir: dist,
   outExtension: { ".js": ".mjs" },
   bundle: true,

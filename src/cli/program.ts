@@ -94,6 +94,7 @@ Works on any SDL the Go parser accepts (chain pricing rules do not apply). Exit 
         .option("-o, --out <dir>", "folder for STACK.sdl.yaml", "out")
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--check", "compare with the file in --out instead of writing it; exit 1 on drift")
+        .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
         .addHelpText(
           "after",
           `
@@ -103,7 +104,7 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
     },
     async run(command, { loadCommands }) {
       const { runSynth } = await (await loadCommands()).synth();
-      return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean }>());
+      return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean; typecheck?: boolean }>());
     },
   },
   {
@@ -114,6 +115,7 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
         .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--deposit <amount>", "escrow deposit for a new deployment, e.g. 5000000uact")
+        .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
         .addHelpText("after", "\nExit codes: 0 no changes, 2 changes, 1 error.");
     },
     async run(command, { loadCommands }) {
@@ -135,6 +137,7 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
         .addOption(new Option("--attribute <key=value>", "only providers with this attribute (repeatable)").argParser(collectValues).default([], "none"))
         .addOption(new Option("--allow-provider <address>", "only these providers (repeatable)").argParser(collectValues).default([], "any"))
         .addOption(new Option("--deny-provider <address>", "never these providers (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
         .option("--bid-timeout <seconds>", "how long to wait for bids before closing the deployment and refunding")
         .addOption(new Option("--secret-file <NAME=PATH>", "read secret NAME from a file instead of the environment (repeatable)").argParser(collectValues).default([], "none"))
         .addHelpText(
@@ -288,8 +291,9 @@ Exit codes: plan 0 no changes, 2 changes, 1 errors; apply and rollback 0 done, 1
 /** What every chain command declares: the stack it acts on, the network, the wallet and endpoint overrides. */
 function chainStackCommand(command: Command): Command {
   return command
-    .argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file")
+    .argument("<stack>", "a stack name under stacks/, a path to a .ts stack file, or a plain SDL file (.yaml)")
     .addOption(new Option("--network <network>", "which network").choices(["mainnet", "sandbox", "local"]).makeOptionMandatory())
+    .option("--name <name>", "the deployment's name (default: the stack's, or the SDL file's name without .yaml)")
     .option("--mnemonic-file <file>", "the wallet's mnemonic (mode 0600); default: the AKASH_MNEMONIC environment variable")
     .option("--rpc <url>", "override the network's CometBFT RPC endpoint")
     .option("--grpc <url>", "override the network's gRPC endpoint");

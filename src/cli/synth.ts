@@ -17,6 +17,7 @@ import { loadStack, locateStack, shortPath } from "../stack/load.js";
 import { ParamError, parseSetFlags } from "../stack/params.js";
 import type { StackDefinition } from "../stack/stack.js";
 import { formatProblem, synth, SynthError, type SynthResult } from "../stack/synth.js";
+import { describeTypeCheck, startTypeCheck } from "../stack/typecheck.js";
 
 export interface SynthFlags {
   /** Folder for `<stack>.sdl.yaml`; default `out`. */
@@ -25,6 +26,8 @@ export interface SynthFlags {
   set?: string[];
   /** Compare with the file on disk instead of writing it. */
   check?: boolean;
+  /** `--no-typecheck` sets this to false: skip TypeScript's check of the stack file. */
+  typecheck?: boolean;
 }
 
 /** Where the command runs and prints; tests pass their own. */
@@ -56,7 +59,14 @@ export async function runSynth(stack: string, opts: SynthFlags, io: SynthIo = { 
   const { file, name } = located;
   const shownFile = shortPath(file, io.cwd);
 
+  // The type check runs on another thread while the stack loads.
+  const typeChecked = opts.typecheck === false ? undefined : startTypeCheck(file);
   const loaded = await loadStack(file, io.cwd);
+  const typeProblems = typeChecked ? describeTypeCheck(await typeChecked, shownFile, io.cwd) : [];
+  if (typeProblems.length > 0) {
+    for (const line of typeProblems) complain(line);
+    return EXIT_FAILED;
+  }
   if ("error" in loaded) {
     complain(loaded.error);
     return EXIT_FAILED;

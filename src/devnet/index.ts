@@ -4,7 +4,7 @@
  * providers that serve the provider REST API over HTTPS with JWT authentication. It writes
  * `$AKASH_STACK_HOME/devnet.json` (default `.akash-stack/devnet.json`) so other commands can find it.
  */
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { AdminServer } from "./admin.js";
 import { providerProfile } from "./bid-engine.js";
@@ -24,6 +24,7 @@ import { RpcServer } from "./rpc.js";
 export { DEVNET_CHAIN_ID, DEVNET_TEST_MNEMONIC } from "./constants.js";
 export type { DevnetInfo, DevnetOptions, DevnetProviderInfo, FaultSpec, FaultState } from "./options.js";
 import type { DevnetInfo, DevnetOptions } from "./options.js";
+import { makeStackHome } from "../stack/home.js";
 
 export interface Devnet extends DevnetInfo {
   chain: Chain;
@@ -144,7 +145,7 @@ export function akashStackHome(home?: string): string {
 /** Writes devnet.json atomically (temp file + rename), so readers never see half a file. */
 async function writeDevnetJson(home: string | undefined, info: DevnetInfo): Promise<string> {
   const dir = akashStackHome(home);
-  await mkdir(dir, { recursive: true });
+  await makeStackHome(dir);
   const file = join(dir, "devnet.json");
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   const { providers, ...rest } = info;
