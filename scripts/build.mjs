@@ -21,7 +21,7 @@
 //     relative to its own package;
 //   - playwright-core, zx: tools of the scripts and tests, kept out should a CLI file ever import one.
 import { build } from "esbuild";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { assertNoCommonJsChunks, commonJsDynamicImports } from "./esbuild-cjs-dynamic-imports.mjs";
@@ -99,6 +99,18 @@ await build({
   banner: { js: "#!/usr/bin/env node" },
   logLevel: "warning",
 });
+
+// 5. The stacks `akash-stack init` starts from (src/cli/init.ts), importing from "akash-stack" as a
+//    user's stack does: templates/*.ts, and the registry stack of this repository.
+const templates = join(dist, "templates");
+rmSync(templates, { recursive: true, force: true });
+mkdirSync(templates, { recursive: true });
+const templateSources = { web: "templates/web.ts", "postgres-app": "templates/postgres-app.ts", registry: "stacks/registry.ts" };
+for (const [name, source] of Object.entries(templateSources)) {
+  const text = readFileSync(join(root, source), "utf8").replace(/from "\.\.\/src\/stack\/index\.js"/g, 'from "akash-stack"');
+  if (!text.includes('from "akash-stack"')) throw new Error(`${source} does not import the stack API the way a template must ("../src/stack/index.js" or "akash-stack")`);
+  writeFileSync(join(templates, `${name}.ts`), text);
+}
 
 /**
  * Replaces src/chain/cosmos/vendor-entry.ts with a module that loads chain-vendor.cjs (beside the

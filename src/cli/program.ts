@@ -22,6 +22,7 @@ import { writeOutput } from "./write.js";
 
 /** Each command's implementation (every command but `lint` and `manifest`), loaded when it runs. */
 export interface CommandModules {
+  init(): Promise<typeof import("./init.js")>;
   synth(): Promise<typeof import("./synth.js")>;
   plan(): Promise<typeof import("./plan.js")>;
   deploy(): Promise<typeof import("./deploy.js")>;
@@ -83,6 +84,25 @@ Works on any SDL the Go parser accepts (chain pricing rules do not apply). Exit 
     },
     async run(command, { write }) {
       return runManifest(command.processedArgs[0] as string, command.opts<{ hash?: boolean }>(), { write });
+    },
+  },
+  {
+    name: "init",
+    summary: "start a project that uses akash-stack: package.json, tsconfig, a stack, .gitignore, a CI workflow",
+    configure(command) {
+      command
+        .argument("[dir]", "the new project's folder (default: this one, which must be empty)")
+        .addOption(new Option("--template <name>", "the stack to start from").choices(["web", "postgres-app", "registry"]).default("web"))
+        .addHelpText(
+          "after",
+          `
+Works offline: the templates ship with akash-stack. Installs nothing; run npm install afterwards.
+Exit codes: 0 written, 1 a file could not be written, 2 usage errors (a folder that is not empty).`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runInit } = await (await loadCommands()).init();
+      return runInit(command.processedArgs[0] as string | undefined, command.opts<{ template?: string }>());
     },
   },
   {
