@@ -19,7 +19,7 @@ import { build } from "esbuild";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { Script } from "node:vm";
 
 const require = createRequire(import.meta.url);
@@ -355,7 +355,9 @@ function assertAscii(source, name) {
 /** Writes `source` to `file`, evaluates it as the loader does, and returns the script and its exports. */
 function writeAndEvaluate(file, source) {
   writeFileSync(file, source);
-  const script = new Script(source, { filename: file });
+  // The same location-independent name as the loader (scriptNameOf in src/sdl/cached-script.ts):
+  // V8 keeps it in the cache, and traces would otherwise show this build's folder on every install.
+  const script = new Script(source, { filename: `akash-stack/dist/chunks/${basename(file)}` });
   const module = { exports: {} };
   script.runInThisContext()(module, module.exports, createRequire(file), file);
   return { script, exports: module.exports };

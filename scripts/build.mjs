@@ -21,7 +21,8 @@
 //     relative to its own package;
 //   - playwright-core, zx: tools of the scripts and tests, kept out should a CLI file ever import one.
 import { build } from "esbuild";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { assertNoCommonJsChunks, commonJsDynamicImports } from "./esbuild-cjs-dynamic-imports.mjs";
@@ -75,7 +76,7 @@ const bundled = await build({
   chunkNames: "chunks/[name]-[hash]",
   banner: { js: "import { createRequire as __akCreateRequire } from 'node:module'; const require = __akCreateRequire(import.meta.url);" },
   external: ["playwright-core", "zx", "esbuild"],
-  plugins: [commonJsDynamicImports(), chainVendorFromBundle(chainVendorExports)],
+  plugins: [commonJsDynamicImports(), chainVendorFromBundle(chainVendorExports), chainSdkDescriptorChunks()],
   metafile: true,
   logLevel: "warning",
 });
@@ -110,6 +111,33 @@ for (const [name, source] of Object.entries(templateSources)) {
   const text = readFileSync(join(root, source), "utf8").replace(/from "\.\.\/src\/stack\/index\.js"/g, 'from "akash-stack"');
   if (!text.includes('from "akash-stack"')) throw new Error(`${source} does not import the stack API the way a template must ("../src/stack/index.js" or "akash-stack")`);
   writeFileSync(join(templates, `${name}.ts`), text);
+}
+
+/**
+ * Replaces src/devnet/descriptor-chunks.ts, which scans chain-sdk's ESM build at run time, with
+ * static imports of the same chunks (every service chunk: the module filters by service), so they
+ * are bundled and the devnet runs without chain-sdk installed.
+ */
+function chainSdkDescriptorChunks() {
+  const source = join(root, "src", "devnet", "descriptor-chunks.ts");
+  return {
+    name: "chain-sdk-descriptor-chunks",
+    setup(build) {
+      build.onLoad({ filter: /descriptor-chunks\.ts$/ }, (args) => {
+        if (args.path !== source) return undefined;
+        const require = createRequire(import.meta.url);
+        const esmDir = join(dirname(require.resolve("@akashnetwork/chain-sdk")), "..", "esm");
+        // The same pattern as SERVICE_CHUNK in the module it replaces.
+        const files = readdirSync(esmDir).filter((f) => /^(query|service)_akash-[A-Z0-9]+\.js$/.test(f)).sort();
+        if (files.length === 0) throw new Error(`no service chunks in ${esmDir}: has chain-sdk's build layout changed?`);
+        const contents = [
+          ...files.map((f, i) => `import * as chunk${i} from ${JSON.stringify(join(esmDir, f))};`),
+          `export async function descriptorChunks() { return [${files.map((_, i) => `chunk${i}`).join(", ")}]; }`,
+        ].join("\n");
+        return { contents, loader: "js", resolveDir: dirname(source) };
+      });
+    },
+  };
 }
 
 /**
