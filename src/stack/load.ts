@@ -28,6 +28,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
+import * as nodeModule from "node:module";
 import { createRequire } from "node:module";
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -246,13 +247,26 @@ let sourceMapsBefore = false;
 async function importWithSourceMaps(url: string): Promise<unknown> {
   if (importsWithSourceMaps++ === 0) {
     sourceMapsBefore = process.sourceMapsEnabled ?? false;
-    process.setSourceMapsEnabled(true);
+    setSourceMaps(true);
   }
   try {
     return await import(url);
   } finally {
-    if (--importsWithSourceMaps === 0) process.setSourceMapsEnabled(sourceMapsBefore);
+    if (--importsWithSourceMaps === 0) setSourceMaps(sourceMapsBefore);
   }
+}
+
+/**
+ * Node 22.14+ and 24 ignore the source maps of files under node_modules unless asked
+ * (`module.setSourceMapsSupport(…, {nodeModules: true})`), even for `findSourceMap`, and the bundle
+ * is written to node_modules/.cache. `nodeModules` stays on when maps are switched off again, so
+ * the map can still be found while the stack builds; it changes nothing while maps are off.
+ * Node 20 has only `process.setSourceMapsEnabled`, which applies to every file.
+ */
+function setSourceMaps(enabled: boolean): void {
+  const { setSourceMapsSupport } = nodeModule as { setSourceMapsSupport?: (enabled: boolean, options: { nodeModules: boolean }) => void };
+  if (setSourceMapsSupport) setSourceMapsSupport(enabled, { nodeModules: true });
+  else process.setSourceMapsEnabled(enabled);
 }
 
 /** esbuild's location of a compile error, as `stacks/registry.ts:3:7`. */
