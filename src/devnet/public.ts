@@ -5,6 +5,8 @@
  *
  * What this entry hands out is deliberately narrower than the devnet's internals: endpoints,
  * accounts, providers, faults and `stop()`.
+ *
+ * @module akash-stack/devnet
  */
 import { startDevnet as startFullDevnet } from "./index.js";
 import type { DevnetInfo, DevnetOptions, FaultSpec, FaultState } from "./options.js";

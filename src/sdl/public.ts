@@ -2,6 +2,8 @@
  * `akash-stack/sdl`: the SDL engine for code. Lint SDL text, files or folders with every layer the
  * CLI's `lint` runs, and build the manifest a provider receives and the hash that goes on chain,
  * byte for byte what Go computes. Pure except `lintFiles`, which reads the paths it is given.
+ *
+ * @module akash-stack/sdl
  */
 export { lintSdl, manifestOf, ManifestRejectedError, type LintSdlResult, type SdlManifest } from "./index.js";
 export type { Finding, Layer, LintOptions, RuleInfo, Severity } from "./findings.js";
