@@ -99,6 +99,39 @@ describe("the packed package, installed from its tarball", () => {
     expect(lint.code).toBe(0);
   }, 300_000);
 
+  it("the declarations type-check on their own (no skipLibCheck), and only the entries are importable", () => {
+    writeFileSync(
+      join(app, "consumer.ts"),
+      [
+        'import { defineStack, Size, synth, type GpuProps, type ServiceProps, type SynthResult } from "akash-stack";',
+        'import { lintSdl, manifestOf, RULES, type Finding } from "akash-stack/sdl";',
+        'import { startDevnet, type Devnet, type FaultSpec } from "akash-stack/devnet";',
+        'const gpu: GpuProps = { units: 1, vendor: "nvidia", models: [{ model: "h100", memory: Size.gibibytes(80) }] };',
+        'const props: ServiceProps = { image: "x:1", compute: { cpu: 1, memory: Size.gibibytes(1), storage: { root: Size.gibibytes(1) }, gpu }, price: { amount: 1 } };',
+        'const stack = defineStack({ name: "c", description: "", params: {}, build: (s) => void s.service("c", props) });',
+        "export const results: [SynthResult | undefined, Finding[], string, number, Promise<Devnet>, FaultSpec] = [",
+        '  undefined, lintSdl("").findings, manifestOf.name, RULES.length, startDevnet({ providers: 0 }).then((d) => d), { noBids: true },',
+        "];",
+        "export const run = () => synth(stack);",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(app, "tsconfig.consumer.json"),
+      JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2023"], types: [], strict: true, skipLibCheck: false, noEmit: true }, files: ["consumer.ts"] }),
+    );
+    const tsc = (project: string) => spawnSync(process.execPath, [join(app, "node_modules", "typescript", "bin", "tsc"), "-p", project], { cwd: app, encoding: "utf8", env: userEnv() });
+    const clean = tsc("tsconfig.consumer.json");
+    expect(clean.stdout + clean.stderr).toBe("");
+    expect(clean.status).toBe(0);
+
+    writeFileSync(join(app, "consumer.ts"), 'import { lintText } from "akash-stack/dist/types/sdl/lint.js";\nexport const x = lintText;\n');
+    const internal = tsc("tsconfig.consumer.json");
+    expect(internal.stdout).toMatch(/error TS2307: Cannot find module 'akash-stack\/dist\/types\/sdl\/lint\.js'/);
+    rmSync(join(app, "consumer.ts"));
+    rmSync(join(app, "tsconfig.consumer.json"));
+  }, 120_000);
+
   it("a type error in the user's stack fails synth at its line, with tsc's message", () => {
     const stackFile = join(app, "stacks", "broken.ts");
     const source = readFileSync(join(app, "stacks", "web.ts"), "utf8").replace('name: "web"', 'name: "broken"').replace("price: { amount: 1000 }", "price: { amount: 1000, currency: \"uact\" }");
