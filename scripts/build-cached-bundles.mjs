@@ -296,6 +296,9 @@ async function wrappedBundle(entry, options = {}) {
   return (await wrappedBundleWithMetafile(entry, options)).source;
 }
 
+/** Every file these bundles were made from, for the third-party notices (scripts/third-party-notices.mjs). */
+export const bundledInputs = new Set();
+
 async function wrappedBundleWithMetafile(entry, options = {}) {
   const result = await build({
     entryPoints: [entry],
@@ -308,7 +311,9 @@ async function wrappedBundleWithMetafile(entry, options = {}) {
     write: false,
     logLevel: "warning",
     ...options,
+    metafile: true,
   });
+  for (const input of Object.keys(result.metafile.inputs)) bundledInputs.add(input);
   return { source: `(function (module, exports, require, __filename) {${result.outputFiles[0].text}\n})`, metafile: result.metafile };
 }
 
@@ -445,7 +450,6 @@ const WARM_UP_MNEMONIC = "abandon abandon abandon abandon abandon abandon abando
 export async function buildChainVendor(folder, root) {
   const file = join(folder, "chain-vendor.cjs");
   const { source, metafile } = await wrappedBundleWithMetafile(join(root, "src", "chain", "cosmos", "vendor-entry.ts"), {
-    metafile: true,
     plugins: [oneNobleCurves()],
   });
   const curves = Object.keys(metafile.inputs).filter((path) => /@noble\/curves\/(esm\/)?secp256k1\.js$/.test(path));

@@ -101,7 +101,12 @@ await build({
   logLevel: "warning",
 });
 
-// 5. The stacks `akash-stack init` starts from (src/cli/init.ts), importing from "akash-stack" as a
+// 5. The licenses of the packages bundled into dist/ (their code ships; the packages do not).
+const { bundledInputs } = await import(join(root, "scripts", "build-cached-bundles.mjs"));
+const { writeThirdPartyNotices } = await import(join(root, "scripts", "third-party-notices.mjs"));
+writeThirdPartyNotices(root, [...Object.keys(bundled.metafile.inputs), ...bundledInputs], join(dist, "THIRD-PARTY-NOTICES.txt"));
+
+// 6. The stacks `akash-stack init` starts from (src/cli/init.ts), importing from "akash-stack" as a
 //    user's stack does: templates/*.ts, and the registry stack of this repository.
 const templates = join(dist, "templates");
 rmSync(templates, { recursive: true, force: true });

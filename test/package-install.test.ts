@@ -60,7 +60,7 @@ describe("the packed package, installed from its tarball", () => {
 
   it("ships the built CLI, the library with its declarations, templates, README and LICENSE; no sources or source maps", () => {
     const files = packed.files;
-    for (const required of ["package.json", "README.md", "LICENSE", "dist/cli.js", "dist/index.mjs", "dist/sdl.mjs", "dist/devnet.mjs", "dist/types/index.d.ts", "dist/templates/web.ts"]) {
+    for (const required of ["package.json", "README.md", "LICENSE", "dist/cli.js", "dist/index.mjs", "dist/sdl.mjs", "dist/devnet.mjs", "dist/types/index.d.ts", "dist/templates/web.ts", "dist/THIRD-PARTY-NOTICES.txt"]) {
       expect(files).toContain(required);
     }
     expect(files.filter((f) => f.endsWith(".map") || f.startsWith("src/") || f.startsWith("test/"))).toEqual([]);
