@@ -2,6 +2,7 @@
  * `akash-stack init`: a new project from the package's own templates, offline. (The packed
  * package, installed from a tarball, runs init, tsc, synth and a deploy in test/package-install.test.ts.)
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,10 @@ import { parse } from "yaml";
 import { runInit, type InitIo } from "../src/cli/init.js";
 import { initFiles, packageNameFor, TEMPLATES } from "../src/init/files.js";
 import packageJson from "../package.json" with { type: "json" };
+import { PROJECT_ROOT } from "./support/corpus.js";
+
+/** actionlint, built by scripts/build-tools.sh (which .ci/run runs before the tests). */
+const ACTIONLINT = join(PROJECT_ROOT, ".cache", "tools", "bin", "actionlint");
 
 function capture(cwd: string): InitIo & { stdout: string; stderr: string } {
   const io = { cwd, stdout: "", stderr: "", write: (stream: "stdout" | "stderr", text: string) => void (io[stream] += text) };
@@ -78,5 +83,17 @@ describe("akash-stack init", () => {
     expect(packageNameFor("!!!")).toBe("akash-project");
     const files = initFiles({ template: "web", projectName: "p", stackSource: "", akashStackVersion: "1.2.3", typescriptVersion: "5.9.3" });
     expect(files.map((f) => f.path)).toEqual(["package.json", "tsconfig.json", "stacks/web.ts", ".gitignore", ".github/workflows/akash-stack.yml", "README.md"]);
+  });
+
+  it.skipIf(!existsSync(ACTIONLINT))("writes a workflow actionlint accepts", async () => {
+    const dir = tempDir();
+    expect(await runInit(undefined, { template: "postgres-app" }, capture(dir))).toBe(0);
+    const result = spawnSync(ACTIONLINT, [".github/workflows/akash-stack.yml"], { cwd: dir, encoding: "utf8" });
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  it.skipIf(existsSync(ACTIONLINT))("SKIPPED: actionlint is not built (run scripts/build-tools.sh), so the workflow init writes was not linted", () => {
+    expect(existsSync(ACTIONLINT)).toBe(false);
   });
 });
