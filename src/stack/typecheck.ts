@@ -61,7 +61,7 @@ async function runTypeCheck(stackFile: string): Promise<TypeCheckOutcome> {
   if (!import.meta.url.endsWith(".mjs") || !existsSync(worker)) return checkWithTypeScript(prepared);
   const { Worker } = await import("node:worker_threads");
   return new Promise((resolvePromise, reject) => {
-    const thread = new Worker(worker, { workerData: { stackFile, cacheDir }, stdout: true, stderr: true });
+    const thread = new Worker(worker, { workerData: { stackFile, cacheDir } });
     thread.once("message", (outcome: TypeCheckOutcome) => resolvePromise(outcome));
     thread.once("error", reject);
     thread.once("exit", (code) => {
