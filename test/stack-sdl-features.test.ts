@@ -147,6 +147,19 @@ describe("services", () => {
     expect(sdl.profiles.compute.db.resources.storage[1]).toEqual({ name: "data", size: "10Gi", attributes: { persistent: true, class: "beta3" } });
   });
 
+  it("lets a service read its deployment and logs through params.permissions", () => {
+    const sdl = synthClean((stack) => {
+      stack.service("shipper", { image: "grafana/alloy:v1.10.2", compute: small, price: { amount: 1000 }, permissions: { read: ["logs", "deployment"] } }).expose({ port: 12345, as: 80, global: true, accept: ["logs.example.com"] });
+    });
+    expect(sdl.services.shipper.params).toEqual({ permissions: { read: ["logs", "deployment"] } });
+    const problems = synthProblems((stack) => {
+      stack
+        .service("shipper", { image: "grafana/alloy:v1.10.2", compute: small, price: { amount: 1000 }, permissions: { read: ["metrics" as "logs"] } })
+        .expose({ port: 80, global: true, accept: ["logs.example.com"] });
+    });
+    expect(problems.join("\n")).toMatch(/permissions\.read of service shipper has "metrics": providers understand deployment and logs/);
+  });
+
   it("sets http_options on an ingress port", () => {
     const sdl = synthClean((stack) => {
       stack.service("upload", { image: "nginx:1.27.3", compute: small, price: { amount: 1000 } }).expose({

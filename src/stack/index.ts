@@ -24,6 +24,7 @@ export {
   type PriceProps,
   type Proto,
   type ServiceHandle,
+  type ServicePermission,
   type ServiceProps,
   type Stack,
   type StackDefinition,

@@ -75,6 +75,8 @@ export interface ServiceModel {
   priceDenom: string;
   placement: PlacementModel;
   credentials: CredentialsModel | undefined;
+  /** `params.permissions.read`. */
+  permissions: readonly string[] | undefined;
   exposes: ExposeModel[];
   location: SourceLocation;
 }

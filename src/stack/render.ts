@@ -81,9 +81,12 @@ function renderService(s: ServiceModel, at: Mark): Record<string, unknown> {
     });
   }
   const mounted = s.volumes.filter((v) => v.mount !== undefined);
-  if (mounted.length > 0) {
+  if (mounted.length > 0 || s.permissions) {
     out.params = {
-      storage: Object.fromEntries(mounted.map((v) => [v.name, { mount: v.mount, ...(v.readOnly !== undefined ? { readOnly: v.readOnly } : {}) }])),
+      ...(mounted.length > 0
+        ? { storage: Object.fromEntries(mounted.map((v) => [v.name, { mount: v.mount, ...(v.readOnly !== undefined ? { readOnly: v.readOnly } : {}) }])) }
+        : {}),
+      ...(s.permissions ? { permissions: { read: [...s.permissions] } } : {}),
     };
   }
   if (s.credentials) {

@@ -117,7 +117,17 @@ export interface ServiceProps {
   /** Where the service may run; default a placement named "akash" with no requirements. */
   placement?: Placement;
   credentials?: CredentialsProps;
+  /**
+   * What the service may read about its own deployment through the provider (`params.permissions`):
+   * `deployment` (its leases and services) and `logs` (its services' logs), for a log shipper or a
+   * dashboard running beside the app.
+   */
+  permissions?: { read: readonly ServicePermission[] };
 }
+
+/** A `params.permissions.read` value providers understand. */
+export type ServicePermission = "deployment" | "logs";
+const SERVICE_PERMISSIONS: readonly ServicePermission[] = ["deployment", "logs"];
 
 export interface HttpOptions {
   /** At most 100 MiB on Akash's ingress. */
@@ -283,6 +293,7 @@ class StackBuilder implements Stack {
       priceDenom: props.price?.denom ?? "uact",
       placement: props.placement ? this.lookup(this.placementOf, props.placement, "placement", at) ?? this.defaultPlacement() : this.defaultPlacement(),
       credentials: props.credentials ? this.credentials(props.credentials, name, at) : undefined,
+      permissions: props.permissions ? this.permissions(props.permissions, name, at) : undefined,
       exposes: [],
       location: at,
     };
@@ -530,6 +541,17 @@ class StackBuilder implements Stack {
       this.problem(at, `credentials.password of service ${service} must be a secret (stack.secret("NAME")), so the password never lands in the SDL file`);
     }
     return { host: c.host, username: String(c.username), password: isSecret(c.password) ? String(c.password) : "", email: c.email };
+  }
+
+  private permissions(permissions: { read: readonly ServicePermission[] }, service: string, at: SourceLocation): ServicePermission[] {
+    const read = Array.isArray(permissions?.read) ? permissions.read : [];
+    for (const value of read) {
+      if (!SERVICE_PERMISSIONS.includes(value)) {
+        this.problem(at, `permissions.read of service ${service} has ${JSON.stringify(value)}: providers understand ${SERVICE_PERMISSIONS.join(" and ")}`);
+      }
+    }
+    if (read.length === 0) this.problem(at, `permissions.read of service ${service} is empty: list what it may read (${SERVICE_PERMISSIONS.join(", ")}), or drop permissions`);
+    return [...new Set(read)];
   }
 
   private portProps(props: AllowProps, service: string, at: SourceLocation): Pick<ExposeModel, "port" | "as" | "proto"> {
