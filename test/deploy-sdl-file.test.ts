@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { runSynth } from "../src/cli/synth.js";
 import { loadAndSynth, stackNameOf } from "../src/deploy/session.js";
 
 const WEB = `version: "2.0"
@@ -81,5 +82,14 @@ describe("a plain SDL file as the stack", () => {
     expect(failure.message).toContain("run `akash-stack lint deploy/web.yaml` for the full report");
     await expect(loadAndSynth("deploy/web.yaml", ["x=1"], io(project({ "deploy/web.yaml": WEB })))).rejects.toThrow(/--set applies to stack parameters/);
     await expect(loadAndSynth("deploy/missing.yaml", [], io(cwd))).rejects.toThrow(/deploy\/missing\.yaml: no such file/);
+  });
+
+  it("is not something synth makes: synth says what to run instead (exit 2)", async () => {
+    const cwd = project({ "deploy/web.yaml": WEB });
+    let stderr = "";
+    const code = await runSynth("deploy/web.yaml", {}, { cwd, write: (_stream, text) => void (stderr += text) });
+    expect(code).toBe(2);
+    expect(stderr).toContain("deploy/web.yaml is an SDL file already");
+    expect(stderr).toContain("akash-stack deploy deploy/web.yaml --network");
   });
 });

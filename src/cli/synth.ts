@@ -15,6 +15,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { loadStack, locateStack, shortPath } from "../stack/load.js";
 import { ParamError, parseSetFlags } from "../stack/params.js";
+import { isSdlFile } from "../stack/sdl-file.js";
 import type { StackDefinition } from "../stack/stack.js";
 import { formatProblem, synth, SynthError, type SynthResult } from "../stack/synth.js";
 import { describeTypeCheck, startTypeCheck } from "../stack/typecheck.js";
@@ -51,6 +52,10 @@ export async function runSynth(stack: string, opts: SynthFlags, io: SynthIo = { 
   const say = (text: string) => io.write("stdout", text + "\n");
   const complain = (text: string) => io.write("stderr", text + "\n");
 
+  if (isSdlFile(stack)) {
+    complain(`akash-stack synth: ${stack} is an SDL file already, and synth turns a TypeScript stack into one: lint it with \`akash-stack lint ${stack}\`, or deploy it as it is with \`akash-stack deploy ${stack} --network …\``);
+    return EXIT_USAGE;
+  }
   const located = locateStack(stack, io.cwd);
   if ("error" in located) {
     complain(`akash-stack synth: ${located.error}`);
