@@ -8,4 +8,4 @@ export interface Packed {
 }
 export function packTarball(root: string, destination: string): Packed;
 export function npmInstall(dir: string, specs: readonly string[], options?: { saveDev?: boolean }): number;
-export function folderBytes(dir: string): number;
+export function folderBytes(dir: string, seen?: Set<string>): number;

@@ -42,13 +42,24 @@ export function npmInstall(dir, specs, { saveDev = false } = {}) {
   return performance.now() - started;
 }
 
-/** Total size of the files under `dir` in bytes (symbolic links count as themselves, not their targets). */
-export function folderBytes(dir) {
+/**
+ * Total size of the files under `dir` in bytes, as the disk holds them: symbolic links count as
+ * themselves, not their targets, and a file with several hard links once (esbuild's install links
+ * its 11 MB binary into a second place).
+ */
+export function folderBytes(dir, seen = new Set()) {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += folderBytes(path);
-    else total += lstatSync(path).size;
+    if (entry.isDirectory()) {
+      total += folderBytes(path, seen);
+      continue;
+    }
+    const stat = lstatSync(path);
+    const inode = `${stat.dev}:${stat.ino}`;
+    if (seen.has(inode)) continue;
+    seen.add(inode);
+    total += stat.size;
   }
   return total;
 }
