@@ -6,7 +6,7 @@
  * suite on Node 20, 22 and 24.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,6 +77,17 @@ describe("the packed package, installed from its tarball", () => {
     const manifest = JSON.parse(readFileSync(join(tool, "node_modules", "akash-stack", "package.json"), "utf8")) as { dependencies: Record<string, string> };
     expect(Object.keys(manifest.dependencies)).toEqual(["esbuild"]);
   }, 300_000);
+
+  it("without TypeScript in the project, synth says how to add it or skip the check", () => {
+    mkdirSync(join(tool, "stacks"));
+    writeFileSync(join(tool, "stacks", "web.ts"), readFileSync(join(tool, "node_modules", "akash-stack", "dist", "templates", "web.ts"), "utf8"));
+    const checked = akashStack(["synth", "web"], tool);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain("the typescript package is not installed in this project; add it with `npm install --save-dev typescript`, or skip the check with --no-typecheck");
+    const unchecked = akashStack(["synth", "web", "--no-typecheck"], tool);
+    expect(unchecked.stderr).toBe("");
+    expect(unchecked.code).toBe(0);
+  }, 120_000);
 
   it("init makes a project; with the package and TypeScript installed, tsc, synth and lint pass", () => {
     const init = akashStack(["init", app], tool);
