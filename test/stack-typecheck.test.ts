@@ -71,4 +71,25 @@ describe("type-checked synth", () => {
     const { cacheDirFor } = await import("../src/stack/cache-dir.js");
     expect(typeCheck(stack, await cacheDirFor(stack))).toMatchObject({ kind: "passed", reused: true });
   });
+
+  it("loads TypeScript with a V8 code cache made after a check, which the next load uses as it is", async () => {
+    const { createRequire } = await import("node:module");
+    const { statSync } = await import("node:fs");
+    const { loadTypeScript } = await import("../src/stack/typescript-loader.js");
+    const require = createRequire(import.meta.url);
+    const main = require.resolve("typescript");
+    const version = (require("typescript/package.json") as { version: string }).version;
+    const dir = tempDir();
+    const first = loadTypeScript(main, version, dir);
+    expect(first.ts.version).toBe(version);
+    first.ts.transpileModule("const a: number = 1;", {});
+    first.saveCodeCache();
+    const cacheFile = join(dir, `typescript-${version}-node${process.versions.v8}.cache`);
+    const written = statSync(cacheFile);
+    expect(written.size).toBeGreaterThan(100_000);
+    const second = loadTypeScript(main, version, dir);
+    expect(second.ts.transpileModule("let b = 2 as number;", {}).outputText).toContain("b = 2;");
+    second.saveCodeCache(); // accepted, so not written again
+    expect(statSync(cacheFile).mtimeMs).toBe(written.mtimeMs);
+  });
 });

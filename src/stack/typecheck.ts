@@ -11,7 +11,7 @@
  * What it costs: TypeScript parses the standard library and every declaration the stack reaches
  * (half a second to two seconds cold, most of it @types/node when the tsconfig asks for it). So:
  * - the built CLI runs the check in a worker thread (`startTypeCheck`) while the stack loads and
- *   synthesizes, and on Node 22+ with Node's compile cache for TypeScript's own code;
+ *   synthesizes, and TypeScript's own code loads with a V8 code cache (`typescript-loader.ts`);
  * - a clean check records the files it read with their sizes and times; when none has changed
  *   since, the next run skips TypeScript entirely, as `tsc --build` does.
  */
@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import type * as TypeScript from "typescript";
 import { cacheDirFor } from "./cache-dir.js";
 import { formatLocation } from "./location.js";
+import { loadTypeScript } from "./typescript-loader.js";
 
 export interface TypeProblem {
   file: string;
@@ -108,7 +109,15 @@ function prepareTypeCheck(stackFile: string, cacheDir: string): PreparedCheck | 
 }
 
 function checkWithTypeScript({ stackFile, typescript, configFile, record, fingerprint }: PreparedCheck): TypeCheckOutcome {
-  const ts = createRequire(typescript.path)(typescript.path) as typeof TypeScript;
+  const { ts, saveCodeCache } = loadTypeScript(typescript.path, typescript.version, dirname(record));
+  try {
+    return checkProgram(ts, stackFile, configFile, record, fingerprint);
+  } finally {
+    saveCodeCache();
+  }
+}
+
+function checkProgram(ts: typeof TypeScript, stackFile: string, configFile: string | undefined, record: string, fingerprint: Record<string, unknown>): TypeCheckOutcome {
   const options = compilerOptions(ts, configFile);
   if ("problems" in options) return { kind: "failed", problems: options.problems };
 
