@@ -38,7 +38,7 @@ export async function runPlan(stackArg: string, flags: PlanFlags, io: CommandIo 
   try {
     const network = await openNetwork(flags, io);
     const deposit = flags.deposit ? parseAmount(flags.deposit, network.depositDenom) : undefined;
-    const stack = await loadAndSynth(stackArg, flags.set ?? [], io);
+    const stack = await loadAndSynth(stackArg, flags.set ?? [], io, { typecheck: flags.typecheck, name: flags.name });
     const home = homeOf(io);
     const desired = await prepareDeployment(stack.name, stack.synth, { mode: "plan", env: io.env, home, cwd: io.cwd });
     const state = await loadState(home, stack.name, network.name);

@@ -25,6 +25,7 @@ import { writeOutput } from "./write.js";
 
 /** Each command's implementation (every command but `lint` and `manifest`), loaded when it runs. */
 export interface CommandModules {
+  init(): Promise<typeof import("./init.js")>;
   synth(): Promise<typeof import("./synth.js")>;
   plan(): Promise<typeof import("./plan.js")>;
   deploy(): Promise<typeof import("./deploy.js")>;
@@ -109,6 +110,25 @@ ${exitCodes("printed", "the SDL has errors the Go parser or the provider's manif
     },
   },
   {
+    name: "init",
+    summary: "start a project that uses akash-stack: package.json, tsconfig, a stack, .gitignore, a CI workflow",
+    configure(command) {
+      command
+        .argument("[dir]", "the new project's folder (default: this one, which must be empty)")
+        .addOption(new Option("--template <name>", "the stack to start from").choices(["web", "postgres-app", "registry"]).default("web"))
+        .addHelpText(
+          "after",
+          `
+Works offline: the templates ship with akash-stack. Installs nothing; run npm install afterwards.
+Exit codes: 0 written, 1 a file could not be written, 2 usage errors (a folder that is not empty).`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runInit } = await (await loadCommands()).init();
+      return runInit(command.processedArgs[0] as string | undefined, command.opts<{ template?: string }>());
+    },
+  },
+  {
     name: "synth",
     summary: "turn a typed stack (stacks/NAME.ts or a path) into canonical SDL",
     configure(command) {
@@ -117,6 +137,7 @@ ${exitCodes("printed", "the SDL has errors the Go parser or the provider's manif
         .option("-o, --out <dir>", "folder for STACK.sdl.yaml", "out")
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--check", "compare with the file in --out instead of writing it; exit 1 on drift")
+        .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
         .addHelpText(
           "after",
           `
@@ -126,7 +147,7 @@ ${exitCodes("written (or, with --check, no drift)", "the stack has problems, or 
     },
     async run(command, { loadCommands }) {
       const { runSynth } = await (await loadCommands()).synth();
-      return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean }>());
+      return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean; typecheck?: boolean }>());
     },
   },
   {
@@ -137,6 +158,7 @@ ${exitCodes("written (or, with --check, no drift)", "the stack has problems, or 
         .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--deposit <amount>", "escrow deposit for a new deployment, e.g. 5000000uact")
+        .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
         .option(DETAILED_EXITCODE, "exit 0 for no changes, 2 for changes and 1 for any error, usage errors included (as terraform plan)")
         .addHelpText(
           "after",
@@ -163,6 +185,7 @@ With ${DETAILED_EXITCODE}: 0 no changes, 2 changes, 1 any error (usage errors in
         .addOption(new Option("--attribute <key=value>", "only providers with this attribute (repeatable)").argParser(collectValues).default([], "none"))
         .addOption(new Option("--allow-provider <address>", "only these providers (repeatable)").argParser(collectValues).default([], "any"))
         .addOption(new Option("--deny-provider <address>", "never these providers (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
         .option("--bid-timeout <seconds>", "how long to wait for bids before closing the deployment and refunding")
         .addOption(new Option("--secret-file <NAME=PATH>", "read secret NAME from a file instead of the environment (repeatable)").argParser(collectValues).default([], "none"))
         .addHelpText(
@@ -350,8 +373,9 @@ With plan ${DETAILED_EXITCODE}: 0 no changes, 2 changes, 1 any error (usage erro
 /** What every chain command declares: the stack it acts on, the network, the wallet and endpoint overrides. */
 function chainStackCommand(command: Command): Command {
   return command
-    .argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file")
+    .argument("<stack>", "a stack name under stacks/, a path to a .ts stack file, or a plain SDL file (.yaml)")
     .addOption(new Option("--network <network>", "which network").choices(["mainnet", "sandbox", "local"]).makeOptionMandatory())
+    .option("--name <name>", "the deployment's name (default: the stack's, or the SDL file's name without .yaml)")
     .option("--mnemonic-file <file>", "the wallet's mnemonic (mode 0600); default: the AKASH_MNEMONIC environment variable")
     .option("--rpc <url>", "override the network's CometBFT RPC endpoint")
     .option("--grpc <url>", "override the network's gRPC endpoint");
