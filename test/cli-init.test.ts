@@ -11,7 +11,6 @@ import { parse } from "yaml";
 import { runInit, type InitIo } from "../src/cli/init.js";
 import { initFiles, packageNameFor, TEMPLATES } from "../src/init/files.js";
 import packageJson from "../package.json" with { type: "json" };
-import { PROJECT_ROOT } from "./support/corpus.js";
 import { missingForRealStack, skipUnlessAvailable, tool } from "./support/real-tools.js";
 
 /** actionlint, built by scripts/build-tools.sh (which .ci/run runs before the tests). */
