@@ -342,6 +342,7 @@ ${exitCodes("ready or stopped", "a service never became ready", "usage errors (a
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("-y, --yes", "apply without asking")
         .option("--no-wait", "do not wait until every authoritative nameserver answers the new values")
+        .addOption(new Option("--output <format>", "output format: json prints one object at the end ({action, zones: [{domain, outcome, changes, …}]})").choices(["text", "json"]).default("text"))
         .option("--wait-timeout <seconds>", "how long to wait for the nameservers (default 900)")
         .option("--adopt", "take over names that have records this tool did not create")
         .option("--force", "write even zones it would refuse (unknown EmailType, dynamic DNS rows, large changes)")
