@@ -20,8 +20,9 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy resumes what is in flight (${DEVNET_A
   const steps = (stdout: string) => jsonlOf(stdout).filter((l) => l.step !== "summary").map((l) => `${String(l.step)}:${String(l.status)}`);
 
   it("waits for an interrupted run's create transaction that is still pending, and creates nothing more", async () => {
-    // 25 blocks of 200 ms: the killed run's create stays in the mempool while the next run starts.
-    await net.devnet.faults.apply({ holdTxBlocks: 25 });
+    // 50 blocks of 200 ms (10 s): the killed run's create stays in the mempool while the next run
+    // starts (a few seconds on a loaded machine), and lands well within the 15 s it waits.
+    await net.devnet.faults.apply({ holdTxBlocks: 50 });
     const killed = await runCommand(net, "deploy", WEB_STACK, LOCAL_JSONL, { AKASH_STACK_CRASH_AT: "create-broadcast" });
     expect(killed.signal).toBe("SIGKILL");
     const record = readState(net, "web").current!;
