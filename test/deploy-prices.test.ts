@@ -130,12 +130,14 @@ describe("the registry stack at default provider prices", () => {
     const chain = {
       gasPrice: { denom: "uakt", price: 0.025 },
       deployment: async () => undefined,
+      deployments: async () => [],
+      memosOf: async () => [],
       leases: async () => [],
       balances: async () => [],
       depositParams: async () => ({ minDeposits: [{ denom: "uact", amount: "500000" }] }),
       mintParams: async () => ({ minMint: { denom: "uact", amount: "10000000" }, epochBlocks: 10, spreadBps: 25, aktPriceInAct: 0.5, mintsAllowed: true }),
     };
-    const plan = await buildPlan({ desired, network, chain, owner: undefined, state: undefined });
+    const plan = await buildPlan({ desired, network, chain, owner: "akash19rl4cm2hmr8afy4kldpxz3fka4jguq0a3mq6x0", state: undefined });
     const expected = num(expectedPerBlock(desired.groups));
     expect(Number(plan.cost.expectedPerBlock)).toBeCloseTo(expected, 5);
     expect(Number(plan.cost.expectedPerMonth)).toBeCloseTo(expected * plan.cost.blocksPerMonth, 0);
@@ -152,12 +154,14 @@ describe("the registry stack at default provider prices", () => {
     const chain = {
       gasPrice: { denom: "uakt", price: 0.025 },
       deployment: async () => undefined,
+      deployments: async () => [],
+      memosOf: async () => [],
       leases: async () => [],
       balances: async () => [],
       depositParams: async () => ({ minDeposits: [{ denom: "uact", amount: "500000" }] }),
       mintParams: async () => ({ minMint: { denom: "uact", amount: "10000000" }, epochBlocks: 10, spreadBps: 25, aktPriceInAct: 0.5, mintsAllowed: true }),
     };
-    const plan = await buildPlan({ desired: { ...desired, groups: [stingy] }, network, chain, owner: undefined, state: undefined });
+    const plan = await buildPlan({ desired: { ...desired, groups: [stingy] }, network, chain, owner: "akash19rl4cm2hmr8afy4kldpxz3fka4jguq0a3mq6x0", state: undefined });
     expect(plan.notes.join("\n")).toMatch(/group cheap: its ceiling \(1 uact\/block\) is below what providers bid at the default prices \(\d+\.\d+\); expect few or no bids/);
   });
 });

@@ -13,6 +13,7 @@ export const COMMAND_MODULES: CommandModules = {
   deploy: () => import("./deploy.js"),
   status: () => import("./status.js"),
   close: () => import("./close.js"),
+  importDeployment: () => import("./import.js"),
   deposit: () => import("./deposit.js"),
   devnet: () => import("./devnet.js"),
   verify: () => import("./verify.js"),

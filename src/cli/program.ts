@@ -27,6 +27,7 @@ export interface CommandModules {
   deploy(): Promise<typeof import("./deploy.js")>;
   status(): Promise<typeof import("./status.js")>;
   close(): Promise<typeof import("./close.js")>;
+  importDeployment(): Promise<typeof import("./import.js")>;
   deposit(): Promise<typeof import("./deposit.js")>;
   devnet(): Promise<typeof import("./devnet.js")>;
   verify(): Promise<typeof import("./verify.js")>;
@@ -115,7 +116,15 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
         .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--deposit <amount>", "escrow deposit for a new deployment, e.g. 5000000uact")
-        .addHelpText("after", "\nExit codes: 0 no changes, 2 changes, 1 error.");
+        .option("--owner <address>", "plan against this account's deployments when no key is given (read-only)")
+        .addHelpText(
+          "after",
+          `
+The chain is always asked: the stack's deployment is found through the state file or, without one,
+among the owner's deployments on chain (by manifest hash or akash-stack's transaction memo marker).
+With neither a key nor --owner (nor a state file naming the owner) plan refuses instead of guessing.
+Exit codes: 0 no changes, 2 changes, 1 error.`,
+        );
     },
     async run(command, { loadCommands }) {
       const { runPlan } = await (await loadCommands()).plan();
@@ -169,10 +178,39 @@ step failed: the leases keep running, and running the same command repeats those
     },
   },
   {
+    name: "import",
+    summary: "adopt a deployment made elsewhere (Console, akt, another machine) as a stack's",
+    configure(command) {
+      chainStackCommand(command)
+        .requiredOption("--dseq <dseq>", "the deployment's sequence number on chain")
+        .addHelpText(
+          "after",
+          `
+Checks that the deployment is active and owned by the key, records it in the state file as the
+stack's deployment (with its leases), and sends nothing. status, deploy and close then use it; a
+later deploy that changes it marks its transactions so that it is found again without state.
+Exit codes: 0 imported, 1 the deployment cannot be adopted, 2 usage.`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runImport } = await (await loadCommands()).importDeployment();
+      return runImport(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
     name: "close",
     summary: "close a stack's deployment and report the refund",
     configure(command) {
-      chainStackCommand(command);
+      chainStackCommand(command)
+        .option("-y, --yes", "close without asking")
+        .addHelpText(
+          "after",
+          `
+Finds the stack's deployments through the state file or, without one, on chain. On a terminal it
+asks "Close deployment N of STACK on NETWORK? Its leases stop and the services go away." before
+sending anything; --yes answers yes. Without a terminal and without --yes it refuses (exit 2).
+Exit codes: 0 closed or nothing to close, 1 the close failed or was declined, 2 usage.`,
+        );
     },
     async run(command, { loadCommands }) {
       const { runClose } = await (await loadCommands()).close();

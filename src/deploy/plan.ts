@@ -12,6 +12,7 @@ import { balanceOf, blocksPerMonth, defaultDepositUact, DEFAULT_RUNWAY_HOURS, ex
 import { decideChange, type ChangeDecision } from "./compare.js";
 import { unitName } from "./deploy.js";
 import type { DesiredDeployment } from "./desired.js";
+import { describeDiscovery, discoverOnChain, recordFromChain } from "./discover.js";
 import type { StackState } from "./state.js";
 
 export interface DnsChange {
@@ -25,7 +26,7 @@ export interface DnsChange {
 export interface Plan {
   network: string;
   stack: string;
-  owner: string | undefined;
+  owner: string;
   decision: ChangeDecision;
   /** The deployment on chain today. */
   dseq: string | undefined;
@@ -55,9 +56,9 @@ export interface Plan {
 export interface PlanInputs {
   desired: DesiredDeployment;
   network: Network;
-  chain: Pick<ChainClient, "deployment" | "leases" | "balances" | "depositParams" | "mintParams" | "gasPrice">;
-  /** undefined when no key was given and the state file does not know the owner. */
-  owner: string | undefined;
+  chain: Pick<ChainClient, "deployment" | "deployments" | "memosOf" | "leases" | "balances" | "depositParams" | "mintParams" | "gasPrice">;
+  /** From the key, `--owner`, or the state file: the chain is always asked (plan never guesses). */
+  owner: string;
   state: StackState | undefined;
   deposit?: Coin;
 }
@@ -65,18 +66,27 @@ export interface PlanInputs {
 export async function buildPlan(inputs: PlanInputs): Promise<Plan> {
   const { desired, network, chain, owner, state } = inputs;
   const notes: string[] = [];
-  const current = state?.current;
+  let current = state?.current;
   let onChain: DeploymentInfo | undefined;
   let leases: Lease[] = [];
-  if (current && owner) {
+  if (current) {
     onChain = await chain.deployment(owner, current.dseq);
-    if (onChain?.state === "active") leases = (await chain.leases(owner, current.dseq)).filter((l) => l.state === "active");
-    else notes.push(`deployment ${current.dseq} from the state file is ${onChain ? "closed" : "not on chain"}`);
+    if (onChain?.state !== "active") notes.push(`deployment ${current.dseq} from the state file is ${onChain ? "closed" : "not on chain"}`);
   }
+  if (onChain?.state !== "active") {
+    // No live deployment known here: the chain lists the owner's, and a live one of this stack is found.
+    const found = await discoverOnChain(chain, owner, { stack: desired.stack, groups: desired.groups, hash: desired.manifest?.hash });
+    notes.push(...describeDiscovery(desired.stack, network.name, found));
+    if (found.match) {
+      onChain = found.match.info;
+      current = recordFromChain(onChain, onChain.hash === desired.manifest?.hash ? desired.templateHash : undefined, network.depositDenom);
+    }
+  }
+  if (onChain?.state === "active") leases = (await chain.leases(owner, onChain.dseq)).filter((l) => l.state === "active");
   const active = onChain?.state === "active" ? onChain : undefined;
   const decision = decideChange(
     { groups: desired.groups, hash: desired.manifest?.hash, templateHash: desired.templateHash },
-    active ? { groups: active.groups.map((g) => g.spec), hash: active.hash, templateHash: current?.templateHash } : undefined,
+    active ? { groups: active.groups.map((g) => g.spec), hash: active.hash, templateHash: current?.templateHash || undefined } : undefined,
   );
   if (desired.missingSecrets.length > 0) {
     notes.push(`secrets without a value here: ${desired.missingSecrets.join(", ")}; the manifest was compared with placeholders`);
@@ -118,7 +128,7 @@ export async function buildPlan(inputs: PlanInputs): Promise<Plan> {
 
   let balances: Plan["balances"];
   let mint: Plan["mint"];
-  if (owner) {
+  {
     const coins = await chain.balances(owner);
     balances = { uakt: balanceOf(coins, "uakt").toString(), uact: balanceOf(coins, "uact").toString() };
     if (decision.action === "create" || decision.action === "replace") {
@@ -128,8 +138,6 @@ export async function buildPlan(inputs: PlanInputs): Promise<Plan> {
         mint = { uact: need.mintUact.toString(), ...(need.burnUakt !== undefined ? { burnUakt: need.burnUakt.toString() } : {}) };
       }
     }
-  } else {
-    notes.push("no key given (AKASH_MNEMONIC or --mnemonic-file): balances and the ACT to mint are not shown");
   }
   const gasTxs = transactions + (mint ? 1 : 0);
 
@@ -173,7 +181,7 @@ function leasedIpOf(endpoints: NonNullable<StackState["current"]>["endpoints"], 
 export function formatPlan(plan: Plan): string {
   const lines: string[] = [];
   const verb = { create: "create a new deployment", update: "update the deployment in place", replace: "replace the deployment", nothing: "nothing to change" }[plan.decision.action];
-  lines.push(`Plan for ${plan.stack} on ${plan.network}${plan.owner ? ` (owner ${plan.owner})` : ""}: ${verb}${plan.dseq ? ` (deployment ${plan.dseq})` : ""}`);
+  lines.push(`Plan for ${plan.stack} on ${plan.network} (owner ${plan.owner}): ${verb}${plan.dseq ? ` (deployment ${plan.dseq})` : ""}`);
   for (const reason of plan.decision.reasons) lines.push(`  - ${reason}`);
   const unit = unitName(plan.cost.denom);
   lines.push("");
