@@ -136,7 +136,7 @@ Exit codes: 0 no changes, 2 changes, 1 error.`,
     summary: "deploy a stack: mint ACT if short, create, pick bids, lease, send manifests, wait until ready",
     configure(command) {
       chainStackCommand(command)
-        .option("-y, --yes", "do not ask before spending (minting ACT, creating the deployment)")
+        .option("-y, --yes", "answer yes to the questions below (needed when there is no terminal)")
         .addOption(new Option("--output <format>", "text for people, jsonl for machines (one object per step)").choices(["text", "jsonl"]).default("text"))
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--deposit <amount>", "escrow deposit, e.g. 5000000uact (default: 48 h at the default provider prices, at least the chain minimum)")
@@ -154,9 +154,18 @@ Running the same command again is safe: it resumes an interrupted deploy, sends 
 changed, updates in place when only images, env, commands or hosts changed, and replaces the
 deployment (new one ready first, then the old one closed) when resources, counts, prices or
 placement changed. After the services are ready it points the stack's DNS names at the leased IPs
-(with NAMECHEAP_* set) and verifies the services (not on local). Exit codes: 0 deployed; 1 failed
+(with NAMECHEAP_* set) and verifies the services (not on local). Without a state file (a CI
+runner) it finds the stack's deployment on chain, by its manifest hash or by the memo
+"akash-stack stack=NAME dseq=N" its transactions carry, and never creates a duplicate.
+
+Before it spends, deploy asks on the terminal: "Create a new deployment of STACK on NETWORK, with
+N ACT into escrow?" or "Replace deployment N of STACK … (these persistent volumes start empty on
+the new deployment: SERVICE/VOLUME …)?", and "Mint N ACT by burning ≈N AKT?" when the account is
+short of ACT. --yes answers yes; with no terminal and no --yes it stops before sending anything
+(exit 2). Exit codes: 0 deployed; 1 failed
 (the message says whether it is resumable), also when the services are ready but the dns or verify
-step failed: the leases keep running, and running the same command repeats those steps; 2 usage.`,
+step failed: the leases keep running, and running the same command repeats those steps, or a
+question was answered no; 2 usage, or a question with no terminal to ask on and no --yes.`,
         );
     },
     async run(command, { loadCommands }) {

@@ -223,7 +223,9 @@ class DeployRun {
   private async findOnChain(): Promise<void> {
     if (this.state.current) return;
     const found = await discoverOnChain(this.chain, this.owner, { stack: this.desired.stack, groups: this.desired.groups, hash: this.manifest.hash });
-    for (const line of describeDiscovery(this.desired.stack, this.deps.network.name, found)) this.report.info(line);
+    const [first, ...rest] = describeDiscovery(this.desired.stack, this.deps.network.name, found);
+    if (found.match) this.report.step("find-on-chain", "done", first!, { dseq: found.match.info.dseq, by: found.match.by });
+    for (const line of found.match ? rest : [first, ...rest]) if (line) this.report.info(line);
     if (!found.match) return;
     const { info } = found.match;
     const record = recordFromChain(info, info.hash === this.manifest.hash ? this.desired.templateHash : undefined, this.deps.network.depositDenom);
