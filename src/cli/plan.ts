@@ -11,6 +11,7 @@ import { prepareDeployment } from "../deploy/desired.js";
 import { buildPlan, formatPlan } from "../deploy/plan.js";
 import { defaultIo, explainFailure, homeOf, loadAndSynth, measureBlockTime, openNetwork, UsageError, type ChainFlags, type CommandIo } from "../deploy/session.js";
 import { loadState } from "../deploy/state.js";
+import type { Lease } from "../chain/types.js";
 
 export interface PlanFlags extends ChainFlags {
   output?: string;
@@ -69,7 +70,9 @@ export async function runPlan(stackArg: string, flags: PlanFlags, io: CommandIo 
     }
     chain ??= await readOnlyChain(network);
     await measureBlockTime(network, chain);
-    const plan = await buildPlan({ desired, network, chain, owner, state, ...(deposit ? { deposit } : {}) });
+    // With the key, the providers' copy of the running manifest gives a field-level diff.
+    const runningManifest = keyAddress ? await manifestReader(chain) : undefined;
+    const plan = await buildPlan({ desired, network, chain, owner, state, ...(deposit ? { deposit } : {}), ...(runningManifest ? { runningManifest } : {}) });
     if (noteAboutOwner) plan.notes.push(noteAboutOwner);
     if (state && state.owner !== owner) {
       plan.notes.push(`the state file belongs to ${state.owner}, not to ${owner}; deploy will refuse to use it`);
@@ -93,4 +96,10 @@ async function readOnlyChain(network: Parameters<typeof CosmosChainClient.connec
   const { Bip39, Random } = await import("@cosmjs/crypto");
   const words = Bip39.encode(Random.getBytes(16)).toString();
   return CosmosChainClient.connect(network, new Mnemonic(words));
+}
+
+async function manifestReader(chain: CosmosChainClient): Promise<(lease: Lease) => Promise<unknown>> {
+  const [{ ProviderJwts }, { ProviderDirectory }] = await Promise.all([import("../provider/jwt.js"), import("../deploy/providers.js")]);
+  const providers = new ProviderDirectory(chain, new ProviderJwts(chain.aminoSigner, chain.address), { initialRetryDelayMs: 500, maxRetryDelayMs: 2000 });
+  return async (lease) => (await providers.client(lease.provider)).leaseManifest(lease.dseq, lease.gseq, lease.oseq, 15_000);
 }

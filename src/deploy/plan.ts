@@ -10,7 +10,8 @@ import type { ChainClient, Coin, DeploymentInfo, Lease } from "../chain/types.js
 import { expectedGroupPricePerBlock } from "../sdl/prices.js";
 import { balanceOf, blocksPerMonth, defaultDepositUact, DEFAULT_RUNWAY_HOURS, expectedPerBlock, formatDec, gasAllowanceUakt, groupMaxPricePerBlock, microToWhole, mintNeed, parseDec } from "./amounts.js";
 import { decideChange, type ChangeDecision } from "./compare.js";
-import { unitName } from "./deploy.js";
+import { persistentVolumes, unitName } from "./deploy.js";
+import { diffManifests, formatChange, manifestJsonOf, readManifest, type FieldChange, type ServiceView } from "./diff.js";
 import type { DesiredDeployment } from "./desired.js";
 import { describeDiscovery, discoverOnChain, recordFromChain } from "./discover.js";
 import type { StackState } from "./state.js";
@@ -50,6 +51,13 @@ export interface Plan {
   balances?: { uakt: string; uact: string };
   mint?: { uact: string; burnUakt?: string };
   dns: DnsChange[];
+  /**
+   * Field by field, per service (diff.ts): undefined when the providers' copy of the running
+   * manifest could not be read (no key, or no provider answered), and for a create.
+   */
+  changes?: FieldChange[];
+  /** For a replacement: the persistent volumes ("service/volume") that start empty on the new deployment. */
+  volumesStartingEmpty: string[];
   notes: string[];
 }
 
@@ -61,6 +69,8 @@ export interface PlanInputs {
   owner: string;
   state: StackState | undefined;
   deposit?: Coin;
+  /** Reads the manifest a lease's provider runs (needs the owner's key for the JWT); absent without one. */
+  runningManifest?(lease: Lease): Promise<unknown>;
 }
 
 export async function buildPlan(inputs: PlanInputs): Promise<Plan> {
@@ -88,6 +98,14 @@ export async function buildPlan(inputs: PlanInputs): Promise<Plan> {
     { groups: desired.groups, hash: desired.manifest?.hash, templateHash: desired.templateHash },
     active ? { groups: active.groups.map((g) => g.spec), hash: active.hash, templateHash: current?.templateHash || undefined } : undefined,
   );
+  let changes: FieldChange[] | undefined;
+  if ((decision.action === "update" || decision.action === "replace") && inputs.runningManifest && leases.length > 0) {
+    changes = await fieldChanges(desired, leases, inputs.runningManifest).catch((err: unknown) => {
+      notes.push(`the running manifest could not be read from the provider (${err instanceof Error ? err.message : String(err)}); only the hash comparison is shown`);
+      return undefined;
+    });
+  }
+  const volumesStartingEmpty = decision.action === "replace" ? persistentVolumes(desired.templateManifest) : [];
   if (desired.missingSecrets.length > 0) {
     notes.push(`secrets without a value here: ${desired.missingSecrets.join(", ")}; the manifest was compared with placeholders`);
   }
@@ -166,8 +184,23 @@ export async function buildPlan(inputs: PlanInputs): Promise<Plan> {
     ...(balances ? { balances } : {}),
     ...(mint ? { mint } : {}),
     dns,
+    ...(changes ? { changes } : {}),
+    volumesStartingEmpty,
     notes,
   };
+}
+
+/** The providers' running manifests (one per lease, merged by service) against the stack's. */
+async function fieldChanges(desired: DesiredDeployment, leases: readonly Lease[], read: (lease: Lease) => Promise<unknown>): Promise<FieldChange[] | undefined> {
+  const running = new Map<string, ServiceView>();
+  for (const lease of leases) {
+    const services = readManifest(await read(lease));
+    if (!services) return undefined;
+    for (const [name, service] of services) running.set(name, service);
+  }
+  const template = readManifest(manifestJsonOf(desired.templateManifest))!;
+  const wanted = desired.manifest ? readManifest(manifestJsonOf(desired.manifest.groups))! : template;
+  return diffManifests(running, wanted, template);
 }
 
 function leasedIpOf(endpoints: NonNullable<StackState["current"]>["endpoints"], endpointName: string): string | undefined {
@@ -182,7 +215,15 @@ export function formatPlan(plan: Plan): string {
   const lines: string[] = [];
   const verb = { create: "create a new deployment", update: "update the deployment in place", replace: "replace the deployment", nothing: "nothing to change" }[plan.decision.action];
   lines.push(`Plan for ${plan.stack} on ${plan.network} (owner ${plan.owner}): ${verb}${plan.dseq ? ` (deployment ${plan.dseq})` : ""}`);
-  for (const reason of plan.decision.reasons) lines.push(`  - ${reason}`);
+  if (plan.changes) {
+    lines.push(`  - ${plan.decision.reasons[0]}`);
+    for (const change of plan.changes) lines.push(formatChange(change));
+    // What the services do not show: prices, placement, groups added or removed.
+    for (const d of plan.decision.differences) if (d.cause === "price" || d.cause === "placement" || d.cause === "groups") lines.push(`  ~ ${d.description} (forces replacement)`);
+  } else for (const reason of plan.decision.reasons) lines.push(`  - ${reason}`);
+  if (plan.volumesStartingEmpty.length > 0) {
+    lines.push(`  ! the new deployment starts with empty persistent volumes: ${plan.volumesStartingEmpty.join(", ")} (their data stays on the old deployment until it is closed)`);
+  }
   const unit = unitName(plan.cost.denom);
   lines.push("");
   lines.push(`Cost (${plan.cost.blocksPerMonth.toLocaleString("en-US")} blocks/month at ~${plan.cost.blockSeconds} s/block):`);

@@ -171,6 +171,28 @@ export class ProviderClient {
     return result;
   }
 
+  /**
+   * `GET /lease/{dseq}/{gseq}/{oseq}/manifest` (scope get-manifest): the manifest the provider runs,
+   * as JSON (its env may hold secret values: callers must not print it); undefined on 404.
+   */
+  async leaseManifest(dseq: string, gseq: number, oseq: number, deadlineMs = 30_000): Promise<unknown> {
+    const what = `reading the manifest of lease ${dseq}/${gseq}/${oseq}`;
+    let result: unknown;
+    await this.retrying(what, deadlineMs, async () => {
+      const answer = await this.send("GET", `/lease/${dseq}/${gseq}/${oseq}/manifest`, { scope: "get-manifest" });
+      if (answer.status === 404) return { done: true };
+      if (answer.status >= 500) return { done: false, problem: `HTTP ${answer.status}` };
+      if (answer.status !== 200) throw new ProviderHttpError(this.provider, this.hostUri, answer.status, "", what);
+      try {
+        result = JSON.parse(answer.body) as unknown;
+      } catch {
+        throw new ProviderHttpError(this.provider, this.hostUri, answer.status, "", `${what} (not JSON)`);
+      }
+      return { done: true };
+    });
+    return result;
+  }
+
   private async retrying(
     what: string,
     deadlineMs: number,
