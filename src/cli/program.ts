@@ -245,19 +245,27 @@ Exit codes: 0 closed or nothing to close, 1 the close failed or was declined, 2 
     summary: "run a local Akash network (chain + providers) on loopback until stopped",
     configure(command) {
       command
+        .argument("[action]", "start (the default: run in the foreground), stop or status", "start")
         .addOption(new Option("--block-time <ms>", "milliseconds between blocks").argParser(Number).default(1000))
         .addOption(new Option("--providers <n>", "how many providers bid on orders").argParser(Number).default(3))
+        .option("--detach", "run in the background: print the pid and return once the chain answers")
         .addHelpText(
           "after",
           `
 Speaks CometBFT RPC, gRPC and grpc-gateway REST with akashnet-2's messages (chain id akash-local),
-and runs providers with the real REST API and JWT auth on HTTPS. Writes $AKASH_STACK_HOME/devnet.json
-(default .akash-stack/) for --network local. No containers run: providers report services ready.`,
+and runs providers with the real REST API and JWT auth on HTTPS. Writes devnet.json in
+$AKASH_STACK_HOME, else in the project's .akash-stack/ (the nearest folder up with .akash-stack or
+package.json), for --network local. No containers run: providers report services ready.
+In the foreground it stops on Ctrl-C, SIGTERM, or when the process that started it exits.
+\`devnet stop\` and \`devnet status\` work from any folder of the project.
+Exit codes: 0 stopped cleanly / stopped / running; 1 could not start / not running; 2 usage.`,
         );
     },
     async run(command, { loadCommands }) {
-      const { runDevnet } = await (await loadCommands()).devnet();
-      return runDevnet(command.opts<{ blockTime?: number; providers?: number }>());
+      const { runDevnet, runDevnetControl } = await (await loadCommands()).devnet();
+      const action = command.processedArgs[0] as string;
+      if (action !== "start") return runDevnetControl(action);
+      return runDevnet(command.opts<{ blockTime?: number; providers?: number; detach?: boolean }>());
     },
   },
   {

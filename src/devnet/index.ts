@@ -7,6 +7,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { AdminServer } from "./admin.js";
+import { stackHome } from "../stack/home.js";
 import { providerProfile } from "./bid-engine.js";
 import { Chain } from "./blocks.js";
 import { DEFAULT_AKT_PRICE_USD, DEFAULT_MINT_EPOCH_BLOCKS, DEVNET_CHAIN_ID, DEVNET_TEST_MNEMONIC } from "./constants.js";
@@ -188,9 +189,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   }
 }
 
-/** `$AKASH_STACK_HOME` (or `.akash-stack` in the current folder), as an absolute path. */
+/** `home`, else `$AKASH_STACK_HOME`, else the project's `.akash-stack` (src/stack/home.ts), as an absolute path. */
 export function akashStackHome(home?: string): string {
-  return resolve(home ?? process.env.AKASH_STACK_HOME ?? ".akash-stack");
+  return home ? resolve(home) : stackHome(process.env, process.cwd());
 }
 
 /** Writes devnet.json atomically (temp file + rename), so readers never see half a file. */
