@@ -14,6 +14,7 @@ export const COMMAND_MODULES: CommandModules = {
   status: () => import("./status.js"),
   close: () => import("./close.js"),
   importDeployment: () => import("./import.js"),
+  lease: () => import("./lease.js"),
   deposit: () => import("./deposit.js"),
   devnet: () => import("./devnet.js"),
   verify: () => import("./verify.js"),

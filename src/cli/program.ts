@@ -28,6 +28,7 @@ export interface CommandModules {
   status(): Promise<typeof import("./status.js")>;
   close(): Promise<typeof import("./close.js")>;
   importDeployment(): Promise<typeof import("./import.js")>;
+  lease(): Promise<typeof import("./lease.js")>;
   deposit(): Promise<typeof import("./deposit.js")>;
   devnet(): Promise<typeof import("./devnet.js")>;
   verify(): Promise<typeof import("./verify.js")>;
@@ -224,6 +225,62 @@ Exit codes: 0 closed or nothing to close, 1 the close failed or was declined, 2 
     async run(command, { loadCommands }) {
       const { runClose } = await (await loadCommands()).close();
       return runClose(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "logs",
+    summary: "print the logs of a stack's services from its providers (like provider-services lease-logs)",
+    configure(command) {
+      chainStackCommand(command)
+        .argument("[service]", "only this service (default: all)")
+        .option("-f, --follow", "keep printing new lines until Ctrl-C")
+        .option("--tail <n>", "start with the last N lines of each pod")
+        .addHelpText(
+          "after",
+          `
+Reads /lease/{dseq}/{gseq}/{oseq}/logs on each provider of the stack's deployment (a websocket, with
+the owner's JWT and the provider's pinned certificate). Lines are prefixed with their pod.
+Exit codes: 0 done (or stopped with Ctrl-C), 1 no deployment or the provider refused, 2 usage.`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runLogs } = await (await loadCommands()).lease();
+      return runLogs(command.processedArgs[0] as string, command.processedArgs[1] as string | undefined, command.opts());
+    },
+  },
+  {
+    name: "events",
+    summary: "print the Kubernetes events of a stack's leases (like provider-services lease-events)",
+    configure(command) {
+      chainStackCommand(command)
+        .option("-f, --follow", "keep printing new events until Ctrl-C")
+        .addHelpText("after", "\nReads /lease/{dseq}/{gseq}/{oseq}/kubeevents on each provider. Exit codes: 0 done, 1 no deployment or the provider refused, 2 usage.");
+    },
+    async run(command, { loadCommands }) {
+      const { runEvents } = await (await loadCommands()).lease();
+      return runEvents(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "shell",
+    summary: "run a command in a service's container (like provider-services lease-shell)",
+    configure(command) {
+      chainStackCommand(command)
+        .argument("<service>", "the service to run it in")
+        .argument("[command...]", "the command and its arguments, after --")
+        .addHelpText(
+          "after",
+          `
+Example: akash-stack shell registry edge --network mainnet -- sh -c 'ls /data'
+Uses /lease/{dseq}/{gseq}/{oseq}/shell (a websocket with the owner's JWT and the provider's pinned
+certificate), with a terminal when standard input is one. Exit codes: 0 the command exited 0;
+1 it exited non-zero (the code is printed) or the provider refused; 2 usage.`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runShellCommand } = await (await loadCommands()).lease();
+      const [stack, service, words] = command.processedArgs as [string, string, string[]];
+      return runShellCommand(stack, service, words ?? [], command.opts());
     },
   },
   {
