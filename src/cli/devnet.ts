@@ -25,7 +25,7 @@ export interface DevnetContext {
   write(stream: "stdout" | "stderr", text: string): void;
   /** Resolves when the devnet should stop (default: the first SIGINT or SIGTERM). */
   until?: Promise<unknown>;
-  /** Folder for devnet.json (default: $AKASH_STACK_HOME, else .akash-stack). */
+  /** Folder for devnet.json (default: $AKASH_STACK_HOME, else the project's .akash-stack; src/stack/home.ts). */
   home?: string;
   /** Called once the devnet is up (tests use it to reach the running devnet). */
   onStarted?(devnet: Devnet): void;

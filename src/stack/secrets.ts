@@ -287,8 +287,6 @@ export function describeMissingSecrets(result: Pick<ResolvedSecrets, "missing" |
   );
 }
 
-/** `$AKASH_STACK_HOME`, else `.akash-stack/` in the current directory (git-ignored). */
-
 function stringScalars(doc: Document): Array<Scalar<string>> {
   const found: Array<Scalar<string>> = [];
   yamlLibrary().visit(doc, {
