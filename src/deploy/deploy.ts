@@ -443,6 +443,8 @@ class DeployRun {
       // A lease was closed (manifest timeout, provider gone, funds): its group cannot bid again.
       const lost = missing.map((g) => `${g.spec.name} (${g.state})`).join(", ");
       this.report.warn(`deployment ${record.dseq} lost its lease for ${lost}; replacing it with a new deployment`);
+      // A new deployment spends a new deposit and starts with empty volumes: asked like any replacement.
+      await this.confirmSpending({ action: "replace", reasons: [], differences: [], hashKnown: true });
       this.state.previous = record;
       this.state.current = undefined;
       await this.save();
