@@ -95,6 +95,20 @@ describe("expected prices: the bid script's formula at its defaults", () => {
   });
 });
 
+/** A chain with no deployment, no balance and mainnet's parameters: what `plan` reads. */
+function emptyMainnetChain() {
+  return {
+    gasPrice: { denom: "uakt", price: 0.025 },
+    deployment: async () => undefined,
+    deployments: async () => [],
+    memosOf: async () => [],
+    leases: async () => [],
+    balances: async () => [],
+    depositParams: async () => ({ minDeposits: [{ denom: "uact", amount: "500000" }] }),
+    mintParams: async () => ({ minMint: { denom: "uact", amount: "10000000" }, epochBlocks: 10, spreadBps: 25, aktPriceInAct: 0.5, mintsAllowed: true }),
+  };
+}
+
 describe("the registry stack at default provider prices", () => {
   let home: string;
   let desired: DesiredDeployment;
@@ -127,16 +141,7 @@ describe("the registry stack at default provider prices", () => {
 
   it("plan shows the expected monthly cost next to the ceiling, and deposits from the expected price", async () => {
     const network = await resolveNetwork("mainnet", { home });
-    const chain = {
-      gasPrice: { denom: "uakt", price: 0.025 },
-      deployment: async () => undefined,
-      deployments: async () => [],
-      memosOf: async () => [],
-      leases: async () => [],
-      balances: async () => [],
-      depositParams: async () => ({ minDeposits: [{ denom: "uact", amount: "500000" }] }),
-      mintParams: async () => ({ minMint: { denom: "uact", amount: "10000000" }, epochBlocks: 10, spreadBps: 25, aktPriceInAct: 0.5, mintsAllowed: true }),
-    };
+    const chain = emptyMainnetChain();
     const plan = await buildPlan({ desired, network, chain, owner: "akash19rl4cm2hmr8afy4kldpxz3fka4jguq0a3mq6x0", state: undefined });
     const expected = num(expectedPerBlock(desired.groups));
     expect(Number(plan.cost.expectedPerBlock)).toBeCloseTo(expected, 5);
@@ -151,16 +156,7 @@ describe("the registry stack at default provider prices", () => {
     const network = await resolveNetwork("mainnet", { home });
     const stingy = group("cheap", [unit({ cpuMillis: 4000n, memoryBytes: 8n * GIB })], "1.000000000000000000");
     expect(expectedPerBlock([stingy])).toBe(DEC);
-    const chain = {
-      gasPrice: { denom: "uakt", price: 0.025 },
-      deployment: async () => undefined,
-      deployments: async () => [],
-      memosOf: async () => [],
-      leases: async () => [],
-      balances: async () => [],
-      depositParams: async () => ({ minDeposits: [{ denom: "uact", amount: "500000" }] }),
-      mintParams: async () => ({ minMint: { denom: "uact", amount: "10000000" }, epochBlocks: 10, spreadBps: 25, aktPriceInAct: 0.5, mintsAllowed: true }),
-    };
+    const chain = emptyMainnetChain();
     const plan = await buildPlan({ desired: { ...desired, groups: [stingy] }, network, chain, owner: "akash19rl4cm2hmr8afy4kldpxz3fka4jguq0a3mq6x0", state: undefined });
     expect(plan.notes.join("\n")).toMatch(/group cheap: its ceiling \(1 uact\/block\) is below what providers bid at the default prices \(\d+\.\d+\); expect few or no bids/);
   });

@@ -817,7 +817,7 @@ describe("lintSdl fuzzing", () => {
     for (const mutation of MUTATIONS) expect(applied.get(mutation.name) ?? 0, `mutation ${mutation.name} never ran`).toBeGreaterThan(20);
     // Mutated SDLs are mostly broken: if almost none produce findings, the linter is not looking.
     expect(withFindings).toBeGreaterThan(CASES / 4);
-  });
+  }, 120_000);
 
   it("is deterministic: the same input gives the same findings", () => {
     for (const source of sources.slice(0, 50)) expect(lintSdl(source.text)).toEqual(lintSdl(source.text));

@@ -19,7 +19,7 @@ export async function runClose(stackArg: string, flags: CloseFlags, io: CommandI
   let release: (() => Promise<void>) | undefined;
   let closeChain: (() => Promise<void>) | undefined;
   try {
-    const stack = stackNameOf(stackArg);
+    const stack = stackNameOf(stackArg, flags.name);
     const network = await openNetwork(flags, io);
     if (!flags.yes && !io.ask) {
       throw new UsageError(`close asks before closing ${stack}'s deployment on ${network.name}, and there is no terminal to ask on: run it again with --yes to close without asking`);

@@ -10,18 +10,22 @@
  * this file is part of a CommonJS bundle with a V8 code cache (cli-front.cjs, written by
  * scripts/build-cached-bundles.mjs), and the other commands stay ES chunks (src/cli/commands.ts).
  *
- * Exit codes shared by every command: 0 success, 1 the command's own failure (for `lint`: findings
- * that fail the run), 2 usage errors and unreadable input, 3 an unexpected internal error (a bug).
+ * Exit codes shared by every command (EXIT_CODES below, printed in each command's help): 0 success,
+ * 1 the command's own failure (for `lint`: findings that fail the run; also an unexpected internal
+ * error, a bug), 2 usage errors and unreadable input. The one exception is asked for by name:
+ * `plan --detailed-exitcode` (and `dns plan --detailed-exitcode`) exits 0 for no changes, 2 for
+ * changes and 1 for any error, usage errors included, as `terraform plan -detailed-exitcode` does.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import packageJson from "../../package.json" with { type: "json" };
 import { lintCommand, type LintFlags } from "./lint.js";
 import { runManifest } from "./manifest.js";
-import { FORMAT_NAMES } from "../lint/output/index.js";
+import { FORMAT_NAMES, type FormatName } from "../lint/output/index.js";
 import { writeOutput } from "./write.js";
 
 /** Each command's implementation (every command but `lint` and `manifest`), loaded when it runs. */
 export interface CommandModules {
+  init(): Promise<typeof import("./init.js")>;
   synth(): Promise<typeof import("./synth.js")>;
   plan(): Promise<typeof import("./plan.js")>;
   deploy(): Promise<typeof import("./deploy.js")>;
@@ -47,8 +51,22 @@ interface ProgramEnv {
 }
 
 const PROGRAM = "akash-stack";
+const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-const EXIT_INTERNAL = 3;
+/** A bug is the command's own failure: the contract has no other code for it. */
+const EXIT_INTERNAL = EXIT_FAILED;
+
+/** The flag that gives `plan` and `dns plan` Terraform's exit codes. */
+const DETAILED_EXITCODE = "--detailed-exitcode";
+
+/** Each command's help ends with its exit codes: the contract's three, with what they mean there. */
+function exitCodes(success: string, failure: string, usage = "usage errors and unreadable input"): string {
+  return `
+Exit codes:
+  0  ${success}
+  1  ${failure}
+  2  ${usage}`;
+}
 
 interface CommandSpec {
   name: string;
@@ -66,7 +84,12 @@ const COMMANDS: readonly CommandSpec[] = [
     configure: configureLint,
     async run(command, { write }) {
       const paths = command.processedArgs[0] as string[];
-      return lintCommand(paths, command.opts<LintFlags>(), { toolVersion: packageJson.version, write });
+      const { output, format, ...flags } = command.opts<Omit<LintFlags, "format"> & { output?: FormatName; format?: FormatName }>();
+      if (output !== undefined && format !== undefined && output !== format) {
+        write("stderr", `${PROGRAM} lint: --output ${output} and --format ${format} disagree: --format is another name for --output; give one (see '${PROGRAM} lint --help')\n`);
+        return EXIT_USAGE;
+      }
+      return lintCommand(paths, { ...flags, format: output ?? format ?? "text" }, { toolVersion: packageJson.version, write });
     },
   },
   {
@@ -80,12 +103,31 @@ const COMMANDS: readonly CommandSpec[] = [
           "after",
           `
 Prints the canonical sorted JSON, byte for byte what a provider receives, followed by a newline.
-Works on any SDL the Go parser accepts (chain pricing rules do not apply). Exit codes: 0 printed,
-1 the SDL has errors the Go parser or the provider's manifest check would reject, 2 unreadable file.`,
+Works on any SDL the Go parser accepts (chain pricing rules do not apply).
+${exitCodes("printed", "the SDL has errors the Go parser or the provider's manifest check would reject", "usage errors and an unreadable file")}`,
         );
     },
     async run(command, { write }) {
       return runManifest(command.processedArgs[0] as string, command.opts<{ hash?: boolean }>(), { write });
+    },
+  },
+  {
+    name: "init",
+    summary: "start a project that uses akash-stack: package.json, tsconfig, a stack, .gitignore, a CI workflow",
+    configure(command) {
+      command
+        .argument("[dir]", "the new project's folder (default: this one, which must be empty)")
+        .addOption(new Option("--template <name>", "the stack to start from").choices(["web", "postgres-app", "registry"]).default("web"))
+        .addHelpText(
+          "after",
+          `
+Works offline: the templates ship with akash-stack. Installs nothing; run npm install afterwards.
+Exit codes: 0 written, 1 a file could not be written, 2 usage errors (a folder that is not empty).`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runInit } = await (await loadCommands()).init();
+      return runInit(command.processedArgs[0] as string | undefined, command.opts<{ template?: string }>());
     },
   },
   {
@@ -97,16 +139,17 @@ Works on any SDL the Go parser accepts (chain pricing rules do not apply). Exit 
         .option("-o, --out <dir>", "folder for STACK.sdl.yaml", "out")
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--check", "compare with the file in --out instead of writing it; exit 1 on drift")
+        .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
         .addHelpText(
           "after",
           `
 Secrets are written as <secret:NAME> placeholders; values are read only at deploy time.
-Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifted, 2 usage errors.`,
+${exitCodes("written (or, with --check, no drift)", "the stack has problems, or the file drifted", "usage errors, an unknown stack or bad --set values")}`,
         );
     },
     async run(command, { loadCommands }) {
       const { runSynth } = await (await loadCommands()).synth();
-      return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean }>());
+      return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean; typecheck?: boolean }>());
     },
   },
   {
@@ -118,13 +161,16 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--deposit <amount>", "escrow deposit for a new deployment, e.g. 5000000uact")
         .option("--owner <address>", "plan against this account's deployments when no key is given (read-only)")
+        .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
+        .option(DETAILED_EXITCODE, "exit 0 for no changes, 2 for changes and 1 for any error, usage errors included (as terraform plan)")
         .addHelpText(
           "after",
           `
 The chain is always asked: the stack's deployment is found through the state file or, without one,
 among the owner's deployments on chain (by manifest hash or akash-stack's transaction memo marker).
 With neither a key nor --owner (nor a state file naming the owner) plan refuses instead of guessing.
-Exit codes: 0 no changes, 2 changes, 1 error.`,
+${exitCodes("the plan was made, whatever it says", "planning failed (chain or provider errors)", "usage errors, a missing network or wallet, an unknown stack, no key and no --owner")}
+With ${DETAILED_EXITCODE}: 0 no changes, 2 changes, 1 any error (usage errors included).`,
         );
     },
     async run(command, { loadCommands }) {
@@ -146,6 +192,7 @@ Exit codes: 0 no changes, 2 changes, 1 error.`,
         .addOption(new Option("--attribute <key=value>", "only providers with this attribute (repeatable)").argParser(collectValues).default([], "none"))
         .addOption(new Option("--allow-provider <address>", "only these providers (repeatable)").argParser(collectValues).default([], "any"))
         .addOption(new Option("--deny-provider <address>", "never these providers (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
         .option("--bid-timeout <seconds>", "how long to wait for bids before closing the deployment and refunding")
         .addOption(new Option("--secret-file <NAME=PATH>", "read secret NAME from a file instead of the environment (repeatable)").argParser(collectValues).default([], "none"))
         .addHelpText(
@@ -155,18 +202,17 @@ Running the same command again is safe: it resumes an interrupted deploy, sends 
 changed, updates in place when only images, env, commands or hosts changed, and replaces the
 deployment (new one ready first, then the old one closed) when resources, counts, prices or
 placement changed. After the services are ready it points the stack's DNS names at the leased IPs
-(with NAMECHEAP_* set) and verifies the services (not on local). Without a state file (a CI
-runner) it finds the stack's deployment on chain, by its manifest hash or by the memo
-"akash-stack stack=NAME dseq=N" its transactions carry, and never creates a duplicate.
+(with NAMECHEAP_* set) and verifies the services (not on local). When the services are ready but
+the dns or verify step failed, the leases keep running, and running the same command repeats
+those steps. Without a state file (a CI runner) it finds the stack's deployment on chain, by its
+manifest hash or by the memo "akash-stack stack=NAME dseq=N" its transactions carry, and never
+creates a duplicate.
 
 Before it spends, deploy asks on the terminal: "Create a new deployment of STACK on NETWORK, with
 N ACT into escrow?" or "Replace deployment N of STACK … (these persistent volumes start empty on
 the new deployment: SERVICE/VOLUME …)?", and "Mint N ACT by burning ≈N AKT?" when the account is
-short of ACT. --yes answers yes; with no terminal and no --yes it stops before sending anything
-(exit 2). Exit codes: 0 deployed; 1 failed
-(the message says whether it is resumable), also when the services are ready but the dns or verify
-step failed: the leases keep running, and running the same command repeats those steps, or a
-question was answered no; 2 usage, or a question with no terminal to ask on and no --yes.`,
+short of ACT. --yes answers yes; with no terminal and no --yes it stops before sending anything.
+${exitCodes("deployed", "failed (the message says whether running it again resumes it), also when dns or verify failed, or a question was answered no", "usage errors, a missing network or wallet, an unknown stack, a question with no terminal to ask on and no --yes")}`,
         );
     },
     async run(command, { loadCommands }) {
@@ -178,9 +224,9 @@ question was answered no; 2 usage, or a question with no terminal to ask on and 
     name: "status",
     summary: "show a stack's deployment, leases, services, escrow balance and runway",
     configure(command) {
-      chainStackCommand(command).addOption(
-        new Option("--output <format>", "output format").choices(["text", "json"]).default("text"),
-      );
+      chainStackCommand(command)
+        .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
+        .addHelpText("after", exitCodes("shown", "the chain or a provider could not be read", "usage errors, a missing network, no deploy state for the stack"));
     },
     async run(command, { loadCommands }) {
       const { runStatus } = await (await loadCommands()).status();
@@ -199,7 +245,7 @@ question was answered no; 2 usage, or a question with no terminal to ask on and 
 Checks that the deployment is active and owned by the key, records it in the state file as the
 stack's deployment (with its leases), and sends nothing. status, deploy and close then use it; a
 later deploy that changes it marks its transactions so that it is found again without state.
-Exit codes: 0 imported, 1 the deployment cannot be adopted, 2 usage.`,
+${exitCodes("imported", "the deployment cannot be adopted (not found, closed, another owner, the stack runs elsewhere)", "usage errors, a missing network or wallet")}`,
         );
     },
     async run(command, { loadCommands }) {
@@ -217,9 +263,9 @@ Exit codes: 0 imported, 1 the deployment cannot be adopted, 2 usage.`,
           "after",
           `
 Finds the stack's deployments through the state file or, without one, on chain. On a terminal it
-asks "Close deployment N of STACK on NETWORK? Its leases stop and the services go away." before
-sending anything; --yes answers yes. Without a terminal and without --yes it refuses (exit 2).
-Exit codes: 0 closed or nothing to close, 1 the close failed or was declined, 2 usage.`,
+asks "Close deployment N of STACK on NETWORK? Its leases end, its services stop and the unspent
+deposit is refunded." before sending anything; --yes answers yes.
+${exitCodes("closed, or nothing to close", "the close transaction failed, or the question was answered no", "usage errors, a missing network or wallet, no terminal to ask on and no --yes")}`,
         );
     },
     async run(command, { loadCommands }) {
@@ -240,7 +286,7 @@ Exit codes: 0 closed or nothing to close, 1 the close failed or was declined, 2 
           `
 Reads /lease/{dseq}/{gseq}/{oseq}/logs on each provider of the stack's deployment (a websocket, with
 the owner's JWT and the provider's pinned certificate). Lines are prefixed with their pod.
-Exit codes: 0 done (or stopped with Ctrl-C), 1 no deployment or the provider refused, 2 usage.`,
+${exitCodes("done (or stopped with Ctrl-C)", "no deployment, or the provider refused", "usage errors, a missing network or wallet")}`,
         );
     },
     async run(command, { loadCommands }) {
@@ -254,7 +300,7 @@ Exit codes: 0 done (or stopped with Ctrl-C), 1 no deployment or the provider ref
     configure(command) {
       chainStackCommand(command)
         .option("-f, --follow", "keep printing new events until Ctrl-C")
-        .addHelpText("after", "\nReads /lease/{dseq}/{gseq}/{oseq}/kubeevents on each provider. Exit codes: 0 done, 1 no deployment or the provider refused, 2 usage.");
+        .addHelpText("after", `\nReads /lease/{dseq}/{gseq}/{oseq}/kubeevents on each provider.${exitCodes("done (or stopped with Ctrl-C)", "no deployment, or the provider refused", "usage errors, a missing network or wallet")}`);
     },
     async run(command, { loadCommands }) {
       const { runEvents } = await (await loadCommands()).lease();
@@ -273,8 +319,8 @@ Exit codes: 0 done (or stopped with Ctrl-C), 1 no deployment or the provider ref
           `
 Example: akash-stack shell registry edge --network mainnet -- sh -c 'ls /data'
 Uses /lease/{dseq}/{gseq}/{oseq}/shell (a websocket with the owner's JWT and the provider's pinned
-certificate), with a terminal when standard input is one. Exit codes: 0 the command exited 0;
-1 it exited non-zero (the code is printed) or the provider refused; 2 usage.`,
+certificate), with a terminal when standard input is one.
+${exitCodes("the command exited 0", "it exited non-zero (the code is printed), no deployment, or the provider refused", "usage errors (no command after --), a missing network or wallet")}`,
         );
     },
     async run(command, { loadCommands }) {
@@ -287,10 +333,9 @@ certificate), with a terminal when standard input is one. Exit codes: 0 the comm
     name: "deposit",
     summary: "top up a stack's escrow (in uact) to extend its runway",
     configure(command) {
-      chainStackCommand(command).requiredOption(
-        "--amount <amount>",
-        "how much to add, e.g. 5000000uact (5 ACT)",
-      );
+      chainStackCommand(command)
+        .requiredOption("--amount <amount>", "how much to add, e.g. 5000000uact (5 ACT)")
+        .addHelpText("after", exitCodes("deposited", "the deposit transaction failed", "usage errors, a bad amount, a missing network or wallet"));
     },
     async run(command, { loadCommands }) {
       const { runDeposit } = await (await loadCommands()).deposit();
@@ -315,7 +360,7 @@ $AKASH_STACK_HOME, else in the project's .akash-stack/ (the nearest folder up wi
 package.json), for --network local. No containers run: providers report services ready.
 In the foreground it stops on Ctrl-C, SIGTERM, or when the process that started it exits.
 \`devnet stop\` and \`devnet status\` work from any folder of the project.
-Exit codes: 0 stopped cleanly / stopped / running; 1 could not start / not running; 2 usage.`,
+${exitCodes("stopped cleanly; stopped; running (status)", "it could not start (a port in use, another devnet running); not running (status)", "usage errors (a bad --block-time, --providers or action)")}`,
         );
     },
     async run(command, { loadCommands }) {
@@ -343,7 +388,8 @@ Exit codes: 0 stopped cleanly / stopped / running; 1 could not start / not runni
         .addOption(new Option("--nameserver <ip[:port]>", "ask this nameserver instead of the zone's (repeatable)").argParser(collectValues).default([], "the zone's NS"))
         .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
         .option("--html <file>", "also write a self-contained status page")
-        .addOption(new Option("--timeout <seconds>", "per-request timeout").argParser(Number));
+        .addOption(new Option("--timeout <seconds>", "per-request timeout").argParser(Number))
+        .addHelpText("after", exitCodes("every check passed", "a check failed", "usage errors (a missing --url, --gateway or --network)"));
     },
     async run(command, { loadCommands, write }) {
       const { runVerify, resolveVerifyKind } = await (await loadCommands()).verify();
@@ -378,8 +424,7 @@ akash-stack-<stack>, where services reach each other by their SDL names and the 
 resolve to them. Each image runs as the same program at the same version (scripts/build-tools.sh
 builds them), with the SDL's command, args, env and volumes unchanged; the one change is that
 Caddy uses its local CA instead of Let's Encrypt. Clients join with: ip netns exec akash-stack-<stack> …
-Exit codes: 0 ready or stopped, 1 a service never became ready, 2 usage errors (an image with no
-local program, not root).`,
+${exitCodes("ready or stopped", "a service never became ready", "usage errors (an image with no local program, not root)")}`,
         );
     },
     async run(command, { loadCommands }) {
@@ -406,22 +451,24 @@ local program, not root).`,
         .option("--adopt", "take over names that have records this tool did not create")
         .option("--force", "write even zones it would refuse (unknown EmailType, dynamic DNS rows, large changes)")
         .option("--sandbox", "use Namecheap's sandbox API")
+        .option(DETAILED_EXITCODE, "plan only: exit 0 for no changes, 2 for changes and 1 for any error, usage errors included")
         .addHelpText(
           "after",
           `
 Credentials come from NAMECHEAP_API_USER, NAMECHEAP_API_KEY, NAMECHEAP_USERNAME (defaults to the
 API user) and NAMECHEAP_CLIENT_IP (the whitelisted IPv4 address); NAMECHEAP_API_URL overrides the
 endpoint. Only managed names change; every other record and the EmailType are written back as read.
-Exit codes: plan 0 no changes, 2 changes, 1 errors; apply and rollback 0 done, 1 failed.`,
+${exitCodes("done (plan: the plan was made, changes or not)", "failed: API errors, a plan apply would refuse, refused or declined", "usage errors, missing NAMECHEAP_* credentials, an unknown action")}
+With plan ${DETAILED_EXITCODE}: 0 no changes, 2 changes, 1 any error (usage errors included).`,
         );
     },
     async run(command, { loadCommands, write }) {
       const { runDns } = await (await loadCommands()).dns();
       const [action, stack] = command.processedArgs as [string, string | undefined];
       if (action !== "plan" && action !== "apply" && action !== "rollback") {
-        write("stderr", `${PROGRAM} dns: unknown action "${action}": use plan, apply or rollback\n`);
-        // plan uses 2 for "changes"; a usage error must not read as that
-        return 1;
+        write("stderr", `${PROGRAM} dns: unknown action "${action}": use plan, apply or rollback (see '${PROGRAM} dns --help')\n`);
+        // with --detailed-exitcode, 2 means "changes": a usage error must not read as that
+        return command.opts<{ detailedExitcode?: boolean }>().detailedExitcode ? EXIT_FAILED : EXIT_USAGE;
       }
       return runDns(action, { ...command.opts(), stack });
     },
@@ -432,8 +479,9 @@ Exit codes: plan 0 no changes, 2 changes, 1 errors; apply and rollback 0 done, 1
 /** What every chain command declares: the stack it acts on, the network, the wallet and endpoint overrides. */
 function chainStackCommand(command: Command): Command {
   return command
-    .argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file")
+    .argument("<stack>", "a stack name under stacks/, a path to a .ts stack file, or a plain SDL file (.yaml)")
     .addOption(new Option("--network <network>", "which network").choices(["mainnet", "sandbox", "local"]).makeOptionMandatory())
+    .option("--name <name>", "the deployment's name (default: the stack's, or the SDL file's name without .yaml)")
     .option("--mnemonic-file <file>", "the wallet's mnemonic (mode 0600); default: the AKASH_MNEMONIC environment variable")
     .option("--rpc <url>", "override the network's CometBFT RPC endpoint")
     .option("--grpc <url>", "override the network's gRPC endpoint");
@@ -446,7 +494,8 @@ function collectValues(value: string, previous: string[]): string[] {
 function configureLint(command: Command): void {
   command
     .argument("[paths...]", "SDL files or folders to search (default: the current folder); - reads an SDL from standard input")
-    .addOption(new Option("-f, --format <format>", "output format").choices(FORMAT_NAMES).default("text"))
+    .addOption(new Option("-o, --output <format>", "output format (default: text)").choices(FORMAT_NAMES))
+    .addOption(new Option("-f, --format <format>", "the same as --output (kept for scripts that use it)").choices(FORMAT_NAMES))
     .addOption(
       new Option("--max-warnings <count>", "fail the run when there are more than this many warnings (default: no limit)").argParser(
         parseWarningCount,
@@ -458,15 +507,19 @@ function configureLint(command: Command): void {
         .default([], "none"),
     )
     .addOption(new Option("--network <network>", "which network's rules apply").choices(["mainnet", "sandbox"]))
+    .option("-v, --verbose", "list the YAML files that were skipped because they are not an SDL, and why")
+    .option("-c, --config <file>", "use this config file for every SDL instead of the .akash-stack.yaml nearest to each")
+    .option("--sarif-file <file>", "also write the findings as SARIF to this file, whatever the format (for code scanning)")
     .addHelpText(
       "after",
       `
-Folders are searched recursively for *.yaml/*.yml files that look like an SDL (a top-level
-"services:" key and a "deployment:" or "profiles:" key); node_modules and dot-folders are skipped.
+Folders are searched recursively for *.yaml/*.yml files that are an SDL (a top-level "services:"
+key and a "deployment:" or "profiles:" key, at any indentation); node_modules and dot-folders are
+not searched. Other YAML files are counted in the summary and listed with --verbose.
 A file named explicitly is always linted, and - lints standard input (shown as <stdin>). Paths
 that cannot be read are reported on stderr, one line each; the other paths are still linted.
 
-Formats (all write the findings to stdout):
+Output formats (--output, or its other name --format; all write the findings to stdout):
   text     one line per finding: FILE:LINE:COL: SEVERITY RULE-ID MESSAGE
            The summary ("2 errors, 1 warning in 3 files") goes to stderr, so stdout stays grep-able.
   json     {"files":[{"path","findings":[{"ruleId","severity","layer","message","line","column","path"}]}],
@@ -476,10 +529,9 @@ Formats (all write the findings to stdout):
 
 Exit codes:
   0  nothing fails the run
-  1  an error finding, or more warnings than --max-warnings
+  1  an error finding, or more warnings than --max-warnings (or the config's max-warnings)
   2  a usage error, or input that cannot be read (a missing path, an unreadable file,
-     a folder without SDL files)
-  3  an internal error (a bug in akash-stack; please report it)`,
+     a folder without SDL files, a config file with errors)`,
     );
 }
 
@@ -538,8 +590,9 @@ export async function runCli(argv: readonly string[], loadCommands: LoadCommands
     await buildProgram({ loadCommands, write }).parseAsync(argv as string[], { from: "node" });
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Help and --version end with code 0; every other commander exit is a usage error.
-      process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
+      // Help and --version end with code 0; every other commander exit is a usage error, which
+      // --detailed-exitcode reports as 1 (its 2 means "changes").
+      process.exitCode = err.exitCode === 0 ? 0 : argv.includes(DETAILED_EXITCODE) ? EXIT_FAILED : EXIT_USAGE;
       return;
     }
     const reason = err instanceof Error ? err.message : String(err);

@@ -14,7 +14,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ManifestGroup } from "../sdl/manifest.js";
 import type { LoginDeclaration } from "../stack/synth.js";
-import { createNetns, deleteNetns, netnsName } from "./netns.js";
+import { createNetns, deleteNetns, netnsName, netnsPids, NetnsInUseError } from "./netns.js";
 import { planRehearsal, type RehearsalPlan } from "./plan.js";
 import { allReady, processAlive, readState, rehearsalDir, type RehearsalState } from "./state.js";
 import { volumeDir, type SupervisorInput } from "./supervisor.js";
@@ -59,7 +59,9 @@ export async function startRehearsal(options: RehearseStart, detached: boolean):
   for (const service of plan.services) {
     for (const file of service.runtime.files) {
       if ("tool" in file.from && !existsSync(join(options.toolsBin, file.from.tool))) {
-        throw new RehearseError(`${service.image} needs ${file.from.tool} from ${options.toolsBin}, which is not built: run scripts/build-tools.sh`);
+        throw new RehearseError(
+          `${service.image} needs ${file.from.tool} in ${options.toolsBin}, which is not there: in a clone of akash-stack run scripts/build-tools.sh (Go and the module proxy), or set AKASH_STACK_TOOLS to the folder that has the programs`,
+        );
       }
       if ("host" in file.from && !existsSync(file.from.host)) {
         throw new RehearseError(`${service.image} needs ${file.from.host}, which is not installed: apt-get install the Debian package that has it (tini, gosu)`);
@@ -76,7 +78,12 @@ export async function startRehearsal(options: RehearseStart, detached: boolean):
   await rm(join(dir, "state.json"), { force: true });
 
   const netns = netnsName(options.stack);
-  await createNetns(netns, plan.hosts);
+  try {
+    await createNetns(netns, plan.hosts);
+  } catch (err) {
+    if (err instanceof NetnsInUseError) throw new RehearseError(err.message);
+    throw err;
+  }
 
   let admin: RehearsalState["admin"] = null;
   if (options.login) {
@@ -163,7 +170,9 @@ export async function stopRehearsal(home: string, stack: string): Promise<{ stop
     }
   }
   if (state && processAlive(state.supervisorPid)) process.kill(state.supervisorPid, "SIGKILL");
-  await deleteNetns(netns);
+  // Without a state of our own, the namespace may be another folder's running rehearsal: leave it
+  // unless nothing runs inside.
+  if (state || (await netnsPids(netns)).length === 0) await deleteNetns(netns);
   await rm(join(dir, "admin-password"), { force: true });
   return { stopped };
 }

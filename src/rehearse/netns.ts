@@ -10,6 +10,11 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
+/** The namespace belongs to a rehearsal that is still running. */
+export class NetnsInUseError extends Error {
+  override readonly name = "NetnsInUseError";
+}
+
 export const NETNS_ETC = "/etc/netns";
 
 export function netnsName(stack: string): string {
@@ -27,8 +32,23 @@ export async function netnsExists(name: string): Promise<boolean> {
   return stdout.split("\n").some((line) => line.split(" ")[0] === name);
 }
 
-/** Creates the namespace (replacing a leftover of a run that died) and its hosts file. */
+/** The processes inside a namespace (`ip netns pids`); [] when it does not exist. */
+export async function netnsPids(name: string): Promise<number[]> {
+  if (!(await netnsExists(name))) return [];
+  const { stdout } = await run("ip", ["netns", "pids", name]);
+  return stdout.split("\n").filter((l) => /^\d+$/.test(l.trim())).map(Number);
+}
+
+/**
+ * Creates the namespace and its hosts file. A leftover of a run that died (no process inside) is
+ * replaced; one with processes inside belongs to a rehearsal still running, maybe started from
+ * another folder, and is never taken over.
+ */
 export async function createNetns(name: string, hosts: readonly string[]): Promise<void> {
+  const pids = await netnsPids(name);
+  if (pids.length > 0) {
+    throw new NetnsInUseError(`network namespace ${name} is in use by ${pids.length} process${pids.length === 1 ? "" : "es"} (pid ${pids.slice(0, 5).join(", ")}): another rehearsal of this stack is running, maybe from another folder; stop it there with --stop`);
+  }
   if (await netnsExists(name)) await run("ip", ["netns", "delete", name]);
   await run("ip", ["netns", "add", name]);
   await run("ip", ["netns", "exec", name, "ip", "link", "set", "lo", "up"]);
