@@ -44,7 +44,7 @@ describe.skipIf(!DEVNET_AVAILABLE)(`the chain is the source of truth (${DEVNET_A
     dseq = summaryOf(first.stdout).dseq;
     forgetState();
 
-    const plan = await runCommand(net, "plan", WEB_STACK, { network: "local" });
+    const plan = await runCommand(net, "plan", WEB_STACK, { network: "local", detailedExitcode: true });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain(`nothing to change (deployment ${dseq})`);
     expect(plan.stdout).toContain(`note: found deployment ${dseq} on chain (its manifest hash is the stack's); using it`);
@@ -76,7 +76,7 @@ describe.skipIf(!DEVNET_AVAILABLE)(`the chain is the source of truth (${DEVNET_A
 
     // The original image again, with no state: the hash no longer matches, the marker does.
     forgetState();
-    const plan = await runCommand(net, "plan", WEB_STACK, { network: "local", output: "json" });
+    const plan = await runCommand(net, "plan", WEB_STACK, { network: "local", output: "json", detailedExitcode: true });
     expect(plan.code, plan.stderr).toBe(2);
     const parsed = JSON.parse(plan.stdout) as { decision: { action: string }; dseq: string; notes: string[] };
     expect(parsed.decision.action).toBe("update");
@@ -116,7 +116,7 @@ describe.skipIf(!DEVNET_AVAILABLE)(`the chain is the source of truth (${DEVNET_A
       { memo: "made in Console" },
     );
 
-    const plan = await runCommand(net, "plan", WEB_STACK, { network: "local" });
+    const plan = await runCommand(net, "plan", WEB_STACK, { network: "local", detailedExitcode: true });
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("create a new deployment");
     expect(plan.stdout).toContain(`deployment ${elsewhere} has web's groups and resources but no akash-stack marker; if it is this stack's, adopt it with \`akash-stack import web --network local --dseq ${elsewhere}\``);
@@ -143,14 +143,16 @@ describe.skipIf(!DEVNET_AVAILABLE)(`the chain is the source of truth (${DEVNET_A
 
   it("plan without a key or --owner refuses instead of guessing; --owner must be the key's when both are given", async () => {
     const guessless = await runCommand(net, "plan", "registry", { network: "mainnet" });
-    expect(guessless.code).toBe(1);
+    expect(guessless.code).toBe(2); // a usage error: say whose deployments to plan against
     expect(guessless.stdout).toBe("");
     expect(guessless.stderr).toContain('cannot plan registry on mainnet: without a key or an owner the deployments on chain cannot be listed, and a guessed "create" could pay for a duplicate');
+    // With --detailed-exitcode every error is 1, so it can never read as "no changes" or "changes".
+    expect((await runCommand(net, "plan", "registry", { network: "mainnet", detailedExitcode: true })).code).toBe(1);
     const other = `akash1${"q".repeat(38)}`;
     const mismatch = await runCommand(net, "plan", WEB_STACK, { network: "local", owner: other });
-    expect(mismatch.code).toBe(1);
+    expect(mismatch.code).toBe(2);
     expect(mismatch.stderr).toContain(`--owner ${other} is not the key's address (${net.devnet.testAccount})`);
-    const own = await runCommand(net, "plan", WEB_STACK, { network: "local", owner: net.devnet.testAccount });
+    const own = await runCommand(net, "plan", WEB_STACK, { network: "local", owner: net.devnet.testAccount, detailedExitcode: true });
     expect(own.code, own.stderr).toBe(2);
     expect(own.stdout).toContain(`(owner ${net.devnet.testAccount}): create a new deployment`);
   }, 60_000);

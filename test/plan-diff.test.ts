@@ -19,7 +19,7 @@ function changeLines(stdout: string): string {
 describe.skipIf(!DEVNET_AVAILABLE)(`plan shows what changes, field by field (${DEVNET_AVAILABLE ? "devnet present" : DEVNET_MISSING})`, () => {
   let net: TestNet;
   const plan = async (set: string[], stack = KNOBS) => {
-    const run = await runCommand(net, "plan", stack, { network: "local", set });
+    const run = await runCommand(net, "plan", stack, { network: "local", set, detailedExitcode: true });
     expect(run.stderr).toBe("");
     return { code: run.code, text: changeLines(run.stdout), stdout: run.stdout };
   };
