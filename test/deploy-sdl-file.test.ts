@@ -62,7 +62,7 @@ describe("a plain SDL file as the stack", () => {
     const cwd = project({ "deploy/web.yaml": WEB });
     const loaded = await loadAndSynth("deploy/web.yaml", [], io(cwd));
     expect(loaded).toMatchObject({ name: "web", file: join(cwd, "deploy", "web.yaml") });
-    expect(loaded.synth).toEqual({ sdl: WEB, dns: [], secrets: [{ name: "API_KEY" }], warnings: [], params: {} });
+    expect(loaded.synth).toEqual({ sdl: WEB, dns: [], secrets: [{ name: "API_KEY" }], logins: [], warnings: [], params: {} });
     expect((await loadAndSynth("deploy/web.yaml", [], io(cwd), { name: "site" })).name).toBe("site");
   });
 

@@ -27,7 +27,7 @@ describe("the package's exports", () => {
 
   it("exports what stack authors and tools use, and nothing of the internals", () => {
     expect(Object.keys(root).sort()).toEqual(
-      ["DEFAULT_PLACEMENT", "ParamError", "Size", "SynthError", "defineStack", "describeMissingSecrets", "formatLocation", "formatProblem", "isStackDefinition", "parseSetFlags", "placeholder", "resolveParams", "resolveSecrets", "stackHome", "synth"].sort(),
+      ["DEFAULT_PLACEMENT", "ParamError", "Size", "SynthError", "defineStack", "describeMissingSecrets", "formatLocation", "formatProblem", "isStackDefinition", "parseSetFlags", "placeholder", "priceCeiling", "resolveParams", "resolveSecrets", "stackHome", "synth"].sort(),
     );
     expect(Object.keys(sdl).sort()).toEqual(["ManifestRejectedError", "RULES", "lintSdl", "manifestOf"]);
     expect(Object.keys(devnet).sort()).toEqual(["DEVNET_CHAIN_ID", "DEVNET_TEST_MNEMONIC", "startDevnet"]);
