@@ -83,6 +83,12 @@ describe.skipIf(!DEVNET_AVAILABLE)(`the chain is the source of truth (${DEVNET_A
     expect(parsed.dseq).toBe(dseq);
     expect(parsed.notes).toContain(`found deployment ${dseq} on chain (a transaction marked "akash-stack stack=web" names it); using it`);
     expect((await activeOnChain(net.chain)).map((d) => d.dseq)).toEqual([dseq]);
+
+    // deposit needs no state either.
+    forgetState();
+    const deposit = await runCommand(net, "deposit", "web", { network: "local", amount: "1" });
+    expect(deposit.code, deposit.stderr).toBe(0);
+    expect(deposit.stdout).toContain(`deposited 1 ACT into deployment ${dseq}`);
   }, 120_000);
 
   it("close without --yes and without a terminal refuses; in a pty it asks, and n keeps the deployment", async () => {
