@@ -8,7 +8,7 @@
  * RPC answers.
  */
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -113,7 +113,6 @@ export interface DetachRequest {
 /** Starts `akash-stack devnet` in the background (its own session, output in HOME/devnet.log) and waits until its chain answers. */
 export async function startDetached(request: DetachRequest): Promise<{ pid: number; log: string; file: DevnetFileView; height: number }> {
   const log = join(request.home, "devnet.log");
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(request.home, { recursive: true, mode: 0o700 });
   const fd = openSync(log, "a", 0o600);
   const child = spawn(request.command.node, [...request.command.execArgv, request.command.script, "devnet", ...request.args], {
