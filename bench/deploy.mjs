@@ -145,7 +145,7 @@ function deploy() {
 }
 
 function close() {
-  const args = [CLI, "close", "registry", "--network", "local"];
+  const args = [CLI, "close", "registry", "--network", "local", "--yes"];
   const result = spawnSync(NODE, args, { cwd: ROOT, env, encoding: "utf8" });
   if (result.status !== 0) throw new BenchError(`close failed: ${result.stderr}`);
 }

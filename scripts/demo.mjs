@@ -135,7 +135,7 @@ async function deployOnDevnet() {
       ["deploy registry --network local --yes", ["deploy", "registry", "--network", "local", "--yes"]],
       ["dns plan registry --network local (the zone now matches the stack)", ["dns", "plan", "registry", "--network", "local"]],
       ["status registry --network local", ["status", "registry", "--network", "local"]],
-      ["close registry --network local", ["close", "registry", "--network", "local"]],
+      ["close registry --network local --yes", ["close", "registry", "--network", "local", "--yes"]],
     ]) {
       step(title);
       const result = await $({ cwd: root, env, nothrow: true })`node ${cli} ${args}`;

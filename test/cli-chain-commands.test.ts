@@ -81,7 +81,7 @@ describe.skipIf(!BUILT)(TITLE, () => {
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toContain(summary.dseq);
 
-    const close = cli(["close", "registry", "--network", "local"]);
+    const close = cli(["close", "registry", "--network", "local", "--yes"]);
     expect(close.code, close.stderr).toBe(0);
     expect(close.stdout).toMatch(new RegExp(`deployment ${summary.dseq}: closed`));
   }, 90_000);

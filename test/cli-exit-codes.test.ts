@@ -11,7 +11,7 @@ import { BASE } from "./support/sdl-cases.js";
 import { CLI, ensureBuilt } from "./support/built-cli.js";
 import { PROJECT_ROOT } from "./support/corpus.js";
 
-const COMMANDS = ["lint", "manifest", "synth", "plan", "deploy", "status", "close", "deposit", "devnet", "rehearse", "verify", "dns"];
+const COMMANDS = ["lint", "manifest", "synth", "plan", "deploy", "status", "close", "import", "logs", "events", "shell", "deposit", "devnet", "rehearse", "verify", "dns"];
 
 let home: string;
 let files: string;

@@ -130,11 +130,15 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy the registry stack on the devnet (${D
   }, 90_000);
 
   it("close leaves no active deployment and reports the refund; closing again is a no-op", async () => {
-    const run = await runCommand(net, "close", "registry", { network: "local" });
+    const refused = await runCommand(net, "close", "registry", { network: "local" });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("close asks before closing registry's deployment on local, and there is no terminal to ask on: run it again with --yes");
+    expect((await activeOnChain(net.chain)).length).toBe(1);
+    const run = await runCommand(net, "close", "registry", { network: "local", yes: true });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/closed \(tx [0-9A-F]{64}\); refunded [\d.]+ ACT/);
     expect(await activeOnChain(net.chain)).toEqual([]);
-    const again = await runCommand(net, "close", "registry", { network: "local" });
+    const again = await runCommand(net, "close", "registry", { network: "local", yes: true });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("nothing to close");
   }, 60_000);
@@ -183,8 +187,8 @@ describe.skipIf(!DEVNET_AVAILABLE)(`a first deploy on a fresh devnet mints its A
     // The devnet must serve akash.oracle.v1 AggregatedPrice for the deployer to size the mint.
     if (price === undefined) context.skip("the devnet serves no AKT price (akash.oracle.v1.Query/AggregatedPrice), so the mint cannot be sized");
     const asked = await runCommand(net, "deploy", "test/fixtures/deploy/web.ts", { network: "local", output: "jsonl" });
-    expect(asked.code).toBe(1);
-    expect(asked.stderr).toMatch(/Mint [\d.]+ ACT by burning ≈[\d.]+ AKT: not confirmed\. Run again with --yes/);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toMatch(/Create a new deployment of web on local, with [\d.]+ ACT into escrow: deploy asks before it spends, and there is no terminal to ask on; nothing was sent\. Run it with --yes/);
     expect(await activeOnChain(net.chain)).toEqual([]);
     const run = await runCommand(net, "deploy", "test/fixtures/deploy/web.ts", { network: "local", yes: true, output: "jsonl" });
     expect(run.code).toBe(0);

@@ -19,7 +19,7 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy under devnet faults (${DEVNET_AVAILAB
   afterAll(async () => net?.stop());
   afterEach(async () => {
     await net.devnet.faults.reset();
-    await runCommand(net, "close", STACK, { network: "local" });
+    await runCommand(net, "close", STACK, { network: "local", yes: true });
   }, 60_000);
 
   it("no bids: fails after the bid timeout, names the likely unmet requirement, and closes the deployment", async () => {

@@ -100,6 +100,8 @@ function emptyMainnetChain() {
   return {
     gasPrice: { denom: "uakt", price: 0.025 },
     deployment: async () => undefined,
+    deployments: async () => [],
+    memosOf: async () => [],
     leases: async () => [],
     balances: async () => [],
     depositParams: async () => ({ minDeposits: [{ denom: "uact", amount: "500000" }] }),
@@ -140,7 +142,7 @@ describe("the registry stack at default provider prices", () => {
   it("plan shows the expected monthly cost next to the ceiling, and deposits from the expected price", async () => {
     const network = await resolveNetwork("mainnet", { home });
     const chain = emptyMainnetChain();
-    const plan = await buildPlan({ desired, network, chain, owner: undefined, state: undefined });
+    const plan = await buildPlan({ desired, network, chain, owner: "akash19rl4cm2hmr8afy4kldpxz3fka4jguq0a3mq6x0", state: undefined });
     const expected = num(expectedPerBlock(desired.groups));
     expect(Number(plan.cost.expectedPerBlock)).toBeCloseTo(expected, 5);
     expect(Number(plan.cost.expectedPerMonth)).toBeCloseTo(expected * plan.cost.blocksPerMonth, 0);
@@ -155,7 +157,7 @@ describe("the registry stack at default provider prices", () => {
     const stingy = group("cheap", [unit({ cpuMillis: 4000n, memoryBytes: 8n * GIB })], "1.000000000000000000");
     expect(expectedPerBlock([stingy])).toBe(DEC);
     const chain = emptyMainnetChain();
-    const plan = await buildPlan({ desired: { ...desired, groups: [stingy] }, network, chain, owner: undefined, state: undefined });
+    const plan = await buildPlan({ desired: { ...desired, groups: [stingy] }, network, chain, owner: "akash19rl4cm2hmr8afy4kldpxz3fka4jguq0a3mq6x0", state: undefined });
     expect(plan.notes.join("\n")).toMatch(/group cheap: its ceiling \(1 uact\/block\) is below what providers bid at the default prices \(\d+\.\d+\); expect few or no bids/);
   });
 });

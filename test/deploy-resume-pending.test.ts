@@ -39,7 +39,7 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy resumes what is in flight (${DEVNET_A
     const creates = readState(net, "web").txs.filter((t) => t.what.startsWith("create deployment") && t.outcome === undefined);
     expect(creates).toHaveLength(1);
 
-    expect((await runCommand(net, "close", WEB_STACK, { network: "local" })).code).toBe(0);
+    expect((await runCommand(net, "close", WEB_STACK, { network: "local", yes: true })).code).toBe(0);
   }, 120_000);
 
   it("does not send the manifest again after a run killed right after sending it", async () => {
@@ -51,6 +51,6 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy resumes what is in flight (${DEVNET_A
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(steps(resumed.stdout)).toContain("send-manifest:skipped");
     expect(steps(resumed.stdout)).not.toContain("send-manifest:started");
-    expect((await runCommand(net, "close", WEB_STACK, { network: "local" })).code).toBe(0);
+    expect((await runCommand(net, "close", WEB_STACK, { network: "local", yes: true })).code).toBe(0);
   }, 120_000);
 });

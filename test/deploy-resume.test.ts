@@ -44,7 +44,7 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy resumes after SIGKILL (${DEVNET_AVAIL
       if (point !== "create-broadcast") expect(resent).toEqual([]);
       else expect(resent).toEqual(["lease"]);
 
-      const closed = await runCommand(net, "close", STACK, { network: "local" });
+      const closed = await runCommand(net, "close", STACK, { network: "local", yes: true });
       expect(closed.code).toBe(0);
       expect(await activeOnChain(net.chain)).toEqual([]);
     }, 120_000);
@@ -66,6 +66,6 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy resumes after SIGKILL (${DEVNET_AVAIL
     expect(summary.txs.map((t) => t.what)).toEqual([`close deployment ${oldDseq}`]);
     expect(await activeOnChain(net.chain)).toEqual([{ dseq: summary.dseq, leases: [expect.objectContaining({ gseq: 1 })] }]);
     expect(readState(net, "web").previous).toBeUndefined();
-    await runCommand(net, "close", STACK, { network: "local" });
+    await runCommand(net, "close", STACK, { network: "local", yes: true });
   }, 120_000);
 });

@@ -85,26 +85,69 @@ for (let i = 0; ; i++) {
   }, 60_000);
 });
 
+/** Starts test/support/lock-holder.ts under `sleep`, which never reaps it: killed, it stays a zombie. */
+async function startUnreapedLockHolder(stateHome: string): Promise<{ holderPid: number; stop(): void }> {
+  const script = `node --import tsx test/support/lock-holder.ts "$0" registry local & echo $!; exec sleep 120`;
+  const parent = spawn("sh", ["-c", script, stateHome], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  parent.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!/\d+\n[\s\S]*locked/.test(out)) {
+    if (Date.now() > deadline) throw new Error(`lock holder did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { holderPid: Number(out.split("\n")[0]), stop: () => parent.kill("SIGKILL") };
+}
+
+function procState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+  } catch {
+    return undefined;
+  }
+}
+
 describe("state lock", () => {
   it("a second run of the same stack and network is refused while the first holds the lock", async () => {
-    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
+    const holder = await startUnreapedLockHolder(home);
     try {
-      const first = await lockState(home, "registry", "local");
-      await first.release();
-      // A live process holds it:
-      mkdirSync(join(home, "state"), { recursive: true });
-      writeFileSync(join(home, "state", "registry.local.lock"), `${holder.pid}\n`);
-      await expect(lockState(home, "registry", "local")).rejects.toThrow(new RegExp(`pid ${holder.pid}`));
+      await expect(lockState(home, "registry", "local")).rejects.toThrow(new RegExp(`another akash-stack run \\(pid ${holder.holderPid}\\) is working on registry on local`));
       // Another stack or network is independent:
       const other = await lockState(home, "registry", "mainnet");
       await other.release();
+      // Killed with SIGKILL and not yet reaped: a zombie, which kill(pid, 0) still reports as alive.
+      process.kill(holder.holderPid, "SIGKILL");
+      const deadline = Date.now() + 10_000;
+      while (procState(holder.holderPid) !== "Z") {
+        if (Date.now() > deadline) throw new Error(`pid ${holder.holderPid} did not become a zombie (state ${procState(holder.holderPid)})`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(() => process.kill(holder.holderPid, 0)).not.toThrow();
+      const taken = await lockState(home, "registry", "local");
+      expect(JSON.parse(readFileSync(join(home, "state", "registry.local.lock"), "utf8"))).toMatchObject({ pid: process.pid });
+      await taken.release();
     } finally {
-      holder.kill("SIGKILL");
-      await new Promise((r) => holder.once("exit", r));
+      holder.stop();
     }
-    // The holder died (as after SIGKILL): its lock is taken over.
-    const taken = await lockState(home, "registry", "local");
-    expect(readFileSync(join(home, "state", "registry.local.lock"), "utf8").trim()).toBe(String(process.pid));
-    await taken.release();
+  });
+
+  it("a lock whose pid now belongs to another program is taken over; a gone holder too", async () => {
+    const other = spawn("sleep", ["60"]);
+    try {
+      const lockPath = join(home, "state", "registry.local.lock");
+      mkdirSync(join(home, "state"), { recursive: true });
+      // An older bare-pid lock file naming a process that is not akash-stack:
+      writeFileSync(lockPath, `${other.pid}\n`);
+      await (await lockState(home, "registry", "local")).release();
+      // A lock that names the pid with another start time (the pid was reused):
+      writeFileSync(lockPath, JSON.stringify({ pid: other.pid, startTime: "1", cmdline: "node dist/cli.js deploy" }));
+      await (await lockState(home, "registry", "local")).release();
+      // The process is gone altogether:
+      writeFileSync(lockPath, JSON.stringify({ pid: 2 ** 22 + 1, startTime: "1" }));
+      await (await lockState(home, "registry", "local")).release();
+    } finally {
+      other.kill("SIGKILL");
+    }
   });
 });

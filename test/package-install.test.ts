@@ -196,7 +196,7 @@ describe("the packed package, installed from its tarball", () => {
       expect(status.code, status.stderr).toBe(0);
       expect(JSON.parse(status.stdout)).toMatchObject({ stack: name });
 
-      const close = akashStack(["close", target, "--network", "local", ...named]);
+      const close = akashStack(["close", target, "--network", "local", "--yes", ...named]);
       expect(close.code, close.stderr).toBe(0);
     }
     // The state went into the project's .akash-stack/, which git-ignores itself.

@@ -160,6 +160,11 @@ export interface TxResult {
   fee: Coin[];
 }
 
+export interface SignedMemo {
+  height: number;
+  memo: string;
+}
+
 export interface BroadcastOptions {
   memo?: string;
   /**
@@ -197,6 +202,11 @@ export interface ChainClient {
   mintParams(): Promise<MintParams>;
   /** A transaction by hash: undefined while unknown (not yet included, or dropped). */
   findTx(hash: string): Promise<{ code: number; height: number; log: string } | undefined>;
+  /**
+   * The memos of the successful transactions `signer` sent, newest first, up to `limit`;
+   * undefined when the node keeps no transaction index (CometBFT `tx_index = "null"`).
+   */
+  memosOf(signer: string, limit: number): Promise<SignedMemo[] | undefined>;
 
   /**
    * Signs the messages as one transaction with simulated gas × a margin, broadcasts it, and waits

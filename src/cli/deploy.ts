@@ -79,7 +79,7 @@ export async function runDeploy(stackArg: string, flags: DeployFlags, io: Comman
         home,
         providers: signer.providers,
         reporter,
-        confirm: async (question) => (io.ask ? io.ask(question) : false),
+        confirm: io.ask,
         state: await loadState(home, stack.name, network.name),
         env: io.env,
       },
@@ -109,7 +109,7 @@ export async function runDeploy(stackArg: string, flags: DeployFlags, io: Comman
     });
     if (summary.status === "failed") {
       io.write("stderr", `akash-stack deploy: ${summary.error}\n`);
-      return 1;
+      return summary.needsConfirmation ? 2 : 1;
     }
     if (format === "text") io.write("stdout", describeDone(summary));
     return 0;

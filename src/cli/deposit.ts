@@ -5,6 +5,7 @@
 import { microToWhole } from "../deploy/amounts.js";
 import { depositToStack, parseAmount } from "../deploy/deposit.js";
 import { defaultIo, explainFailure, homeOf, openNetwork, openSigner, stackNameOf, UsageError, type ChainFlags, type CommandIo } from "../deploy/session.js";
+import { withDeploymentFromChain } from "../deploy/discover.js";
 import { loadState, lockState } from "../deploy/state.js";
 
 export interface DepositFlags extends ChainFlags {
@@ -22,11 +23,14 @@ export async function runDeposit(stackArg: string, flags: DepositFlags, io: Comm
     const home = homeOf(io);
     const lock = await lockState(home, stack, network.name);
     release = () => lock.release();
-    const state = await loadState(home, stack, network.name);
-    if (!state?.current) throw new UsageError(`${stack} has no deployment on ${network.name}: deploy it first`);
     const signer = await openSigner(network, flags, io, (m) => io.write("stderr", `${m}\n`));
     closeChain = () => signer.chain.close();
-    if (signer.chain.address !== state.owner) throw new UsageError(`the deployment belongs to ${state.owner}, but the key given is ${signer.chain.address}`);
+    const cached = await loadState(home, stack, network.name);
+    if (cached && signer.chain.address !== cached.owner) throw new UsageError(`the deployment belongs to ${cached.owner}, but the key given is ${signer.chain.address}`);
+    // The state file is a cache: without it, the deployment akash-stack marked as the stack's is used.
+    const { state, notes } = await withDeploymentFromChain(cached, signer.chain, stack, network);
+    for (const line of notes) io.write("stderr", `${line}\n`);
+    if (!state?.current) throw new UsageError(`${stack} has no deployment on ${network.name} (none in the state file, none marked on chain): deploy it first, or adopt one with \`akash-stack import ${stack} --network ${network.name} --dseq N\``);
     const tx = await depositToStack(state, signer.chain, home, amount);
     io.write("stdout", `deposited ${microToWhole(BigInt(amount.amount))} ACT into deployment ${state.current!.dseq} (tx ${tx.hash}); see the runway with \`akash-stack status ${stack} --network ${network.name}\`\n`);
     return 0;

@@ -11,13 +11,16 @@ import { loadMnemonic } from "../chain/wallet.js";
 import { parseAmount } from "../deploy/deposit.js";
 import { prepareDeployment } from "../deploy/desired.js";
 import { buildPlan, formatPlan } from "../deploy/plan.js";
-import { defaultIo, explainFailure, homeOf, loadAndSynth, measureBlockTime, openNetwork, type ChainFlags, type CommandIo } from "../deploy/session.js";
+import { defaultIo, explainFailure, homeOf, loadAndSynth, measureBlockTime, openNetwork, UsageError, type ChainFlags, type CommandIo } from "../deploy/session.js";
 import { loadState } from "../deploy/state.js";
+import type { Lease } from "../chain/types.js";
 
 export interface PlanFlags extends ChainFlags {
   output?: string;
   set?: string[];
   deposit?: string;
+  /** Whose deployments to plan against when no key is given. */
+  owner?: string;
   /** Exit 2 when a deploy would change something, and 1 for every error (see above). */
   detailedExitcode?: boolean;
 }
@@ -42,22 +45,43 @@ export async function runPlan(stackArg: string, flags: PlanFlags, io: CommandIo 
     const home = homeOf(io);
     const desired = await prepareDeployment(stack.name, stack.synth, { mode: "plan", env: io.env, home, cwd: io.cwd });
     const state = await loadState(home, stack.name, network.name);
+    let noteAboutOwner: string | undefined;
 
-    let owner = state?.owner;
+    let owner: string | undefined;
     let keyAddress: string | undefined;
     try {
       const source = await loadMnemonic({ env: io.env, mnemonicFile: flags.mnemonicFile, devnetMnemonic: network.devnetMnemonic });
       chain = await CosmosChainClient.connect(network, source.mnemonic);
       keyAddress = owner = chain.address;
     } catch (err) {
-      // Planning works without a key; only balances and the mint are then unknown.
+      // Planning works without a key when the owner is named: only the chain's view is needed.
       if (!(err instanceof WalletError) || flags.mnemonicFile) throw err;
-      chain = await readOnlyChain(network);
     }
+    if (flags.owner !== undefined) {
+      if (!/^akash1[02-9ac-hj-np-z]{38,58}$/.test(flags.owner)) throw new UsageError(`--owner ${JSON.stringify(flags.owner)} is not an akash1… account address`);
+      if (keyAddress && keyAddress !== flags.owner) {
+        throw new UsageError(`--owner ${flags.owner} is not the key's address (${keyAddress}): drop --owner to plan for the key, or drop the key to plan for ${flags.owner}`);
+      }
+      owner = flags.owner;
+    }
+    if (!owner && state?.owner) {
+      owner = state.owner;
+      noteAboutOwner = `no key given: planned for ${owner}, the owner recorded in the state file`;
+    }
+    if (!owner) {
+      throw new UsageError(
+        `cannot plan ${stack.name} on ${network.name}: without a key or an owner the deployments on chain cannot be listed, and a guessed "create" could pay for a duplicate. ` +
+          `Give the key (AKASH_MNEMONIC or --mnemonic-file) or the account with --owner akash1…`,
+      );
+    }
+    chain ??= await readOnlyChain(network);
     await measureBlockTime(network, chain);
-    const plan = await buildPlan({ desired, network, chain, owner, state, ...(deposit ? { deposit } : {}) });
-    if (state && keyAddress && state.owner !== keyAddress) {
-      plan.notes.push(`the state file belongs to ${state.owner}, not to the key given (${keyAddress}); deploy will refuse to use it`);
+    // With the key, the providers' copy of the running manifest gives a field-level diff.
+    const runningManifest = keyAddress ? await manifestReader(chain) : undefined;
+    const plan = await buildPlan({ desired, network, chain, owner, state, ...(deposit ? { deposit } : {}), ...(runningManifest ? { runningManifest } : {}) });
+    if (noteAboutOwner) plan.notes.push(noteAboutOwner);
+    if (state && state.owner !== owner) {
+      plan.notes.push(`the state file belongs to ${state.owner}, not to ${owner}; deploy will refuse to use it`);
     }
     io.write("stdout", format === "json" ? JSON.stringify(plan, null, 2) + "\n" : formatPlan(plan));
     return flags.detailedExitcode && plan.decision.action !== "nothing" ? EXIT_CHANGES : EXIT_OK;
@@ -79,4 +103,10 @@ async function readOnlyChain(network: Parameters<typeof CosmosChainClient.connec
   const { Bip39, Random } = await import("@cosmjs/crypto");
   const words = Bip39.encode(Random.getBytes(16)).toString();
   return CosmosChainClient.connect(network, new Mnemonic(words));
+}
+
+async function manifestReader(chain: CosmosChainClient): Promise<(lease: Lease) => Promise<unknown>> {
+  const [{ ProviderJwts }, { ProviderDirectory }] = await Promise.all([import("../provider/jwt.js"), import("../deploy/providers.js")]);
+  const providers = new ProviderDirectory(chain, new ProviderJwts(chain.aminoSigner, chain.address), { initialRetryDelayMs: 500, maxRetryDelayMs: 2000 });
+  return async (lease) => (await providers.client(lease.provider)).leaseManifest(lease.dseq, lease.gseq, lease.oseq, 15_000);
 }

@@ -31,6 +31,8 @@ export interface CommandModules {
   deploy(): Promise<typeof import("./deploy.js")>;
   status(): Promise<typeof import("./status.js")>;
   close(): Promise<typeof import("./close.js")>;
+  importDeployment(): Promise<typeof import("./import.js")>;
+  lease(): Promise<typeof import("./lease.js")>;
   deposit(): Promise<typeof import("./deposit.js")>;
   devnet(): Promise<typeof import("./devnet.js")>;
   verify(): Promise<typeof import("./verify.js")>;
@@ -159,11 +161,16 @@ ${exitCodes("written (or, with --check, no drift)", "the stack has problems, or 
         .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--deposit <amount>", "escrow deposit for a new deployment, e.g. 5000000uact")
+        .option("--owner <address>", "plan against this account's deployments when no key is given (read-only)")
         .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
         .option(DETAILED_EXITCODE, "exit 0 for no changes, 2 for changes and 1 for any error, usage errors included (as terraform plan)")
         .addHelpText(
           "after",
-          `${exitCodes("the plan was made, whatever it says", "planning failed (chain or provider errors)", "usage errors, a missing network or wallet, an unknown stack")}
+          `
+The chain is always asked: the stack's deployment is found through the state file or, without one,
+among the owner's deployments on chain (by manifest hash or akash-stack's transaction memo marker).
+With neither a key nor --owner (nor a state file naming the owner) plan refuses instead of guessing.
+${exitCodes("the plan was made, whatever it says", "planning failed (chain or provider errors)", "usage errors, a missing network or wallet, an unknown stack, no key and no --owner")}
 With ${DETAILED_EXITCODE}: 0 no changes, 2 changes, 1 any error (usage errors included).`,
         );
     },
@@ -177,7 +184,7 @@ With ${DETAILED_EXITCODE}: 0 no changes, 2 changes, 1 any error (usage errors in
     summary: "deploy a stack: mint ACT if short, create, pick bids, lease, send manifests, wait until ready",
     configure(command) {
       chainStackCommand(command)
-        .option("-y, --yes", "do not ask before spending (minting ACT, creating the deployment)")
+        .option("-y, --yes", "answer yes to the questions below (needed when there is no terminal)")
         .addOption(new Option("--output <format>", "text for people, jsonl for machines (one object per step)").choices(["text", "jsonl"]).default("text"))
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--deposit <amount>", "escrow deposit, e.g. 5000000uact (default: 48 h at the default provider prices, at least the chain minimum)")
@@ -198,8 +205,15 @@ deployment (new one ready first, then the old one closed) when resources, counts
 placement changed. After the services are ready it points the stack's DNS names at the leased IPs
 (with NAMECHEAP_* set) and verifies the services (not on local). When the services are ready but
 the dns or verify step failed, the leases keep running, and running the same command repeats
-those steps.
-${exitCodes("deployed", "failed (the message says whether running it again resumes it), also when dns or verify failed", "usage errors, a missing network or wallet, an unknown stack")}`,
+those steps. Without a state file (a CI runner) it finds the stack's deployment on chain, by its
+manifest hash or by the memo "akash-stack stack=NAME dseq=N" its transactions carry, and never
+creates a duplicate.
+
+Before it spends, deploy asks on the terminal: "Create a new deployment of STACK on NETWORK, with
+N ACT into escrow?" or "Replace deployment N of STACK … (these persistent volumes start empty on
+the new deployment: SERVICE/VOLUME …)?", and "Mint N ACT by burning ≈N AKT?" when the account is
+short of ACT. --yes answers yes; with no terminal and no --yes it stops before sending anything.
+${exitCodes("deployed", "failed (the message says whether running it again resumes it), also when dns or verify failed, or a question was answered no", "usage errors, a missing network or wallet, an unknown stack, a question with no terminal to ask on and no --yes")}`,
         );
     },
     async run(command, { loadCommands }) {
@@ -221,14 +235,99 @@ ${exitCodes("deployed", "failed (the message says whether running it again resum
     },
   },
   {
+    name: "import",
+    summary: "adopt a deployment made elsewhere (Console, akt, another machine) as a stack's",
+    configure(command) {
+      chainStackCommand(command)
+        .requiredOption("--dseq <dseq>", "the deployment's sequence number on chain")
+        .addHelpText(
+          "after",
+          `
+Checks that the deployment is active and owned by the key, records it in the state file as the
+stack's deployment (with its leases), and sends nothing. status, deploy and close then use it; a
+later deploy that changes it marks its transactions so that it is found again without state.
+${exitCodes("imported", "the deployment cannot be adopted (not found, closed, another owner, the stack runs elsewhere)", "usage errors, a missing network or wallet")}`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runImport } = await (await loadCommands()).importDeployment();
+      return runImport(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
     name: "close",
     summary: "close a stack's deployment and report the refund",
     configure(command) {
-      chainStackCommand(command).addHelpText("after", exitCodes("closed, or nothing to close", "the close transaction failed", "usage errors, a missing network or wallet"));
+      chainStackCommand(command)
+        .option("-y, --yes", "close without asking")
+        .addHelpText(
+          "after",
+          `
+Finds the stack's deployments through the state file or, without one, on chain. On a terminal it
+asks "Close deployment N of STACK on NETWORK? Its leases end, its services stop and the unspent
+deposit is refunded." before sending anything; --yes answers yes.
+${exitCodes("closed, or nothing to close", "the close transaction failed, or the question was answered no", "usage errors, a missing network or wallet, no terminal to ask on and no --yes")}`,
+        );
     },
     async run(command, { loadCommands }) {
       const { runClose } = await (await loadCommands()).close();
       return runClose(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "logs",
+    summary: "print the logs of a stack's services from its providers (like provider-services lease-logs)",
+    configure(command) {
+      chainStackCommand(command)
+        .argument("[service]", "only this service (default: all)")
+        .option("-f, --follow", "keep printing new lines until Ctrl-C")
+        .option("--tail <n>", "start with the last N lines of each pod")
+        .addHelpText(
+          "after",
+          `
+Reads /lease/{dseq}/{gseq}/{oseq}/logs on each provider of the stack's deployment (a websocket, with
+the owner's JWT and the provider's pinned certificate). Lines are prefixed with their pod.
+${exitCodes("done (or stopped with Ctrl-C)", "no deployment, or the provider refused", "usage errors, a missing network or wallet")}`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runLogs } = await (await loadCommands()).lease();
+      return runLogs(command.processedArgs[0] as string, command.processedArgs[1] as string | undefined, command.opts());
+    },
+  },
+  {
+    name: "events",
+    summary: "print the Kubernetes events of a stack's leases (like provider-services lease-events)",
+    configure(command) {
+      chainStackCommand(command)
+        .option("-f, --follow", "keep printing new events until Ctrl-C")
+        .addHelpText("after", `\nReads /lease/{dseq}/{gseq}/{oseq}/kubeevents on each provider.${exitCodes("done (or stopped with Ctrl-C)", "no deployment, or the provider refused", "usage errors, a missing network or wallet")}`);
+    },
+    async run(command, { loadCommands }) {
+      const { runEvents } = await (await loadCommands()).lease();
+      return runEvents(command.processedArgs[0] as string, command.opts());
+    },
+  },
+  {
+    name: "shell",
+    summary: "run a command in a service's container (like provider-services lease-shell)",
+    configure(command) {
+      chainStackCommand(command)
+        .argument("<service>", "the service to run it in")
+        .argument("[command...]", "the command and its arguments, after --")
+        .addHelpText(
+          "after",
+          `
+Example: akash-stack shell registry edge --network mainnet -- sh -c 'ls /data'
+Uses /lease/{dseq}/{gseq}/{oseq}/shell (a websocket with the owner's JWT and the provider's pinned
+certificate), with a terminal when standard input is one.
+${exitCodes("the command exited 0", "it exited non-zero (the code is printed), no deployment, or the provider refused", "usage errors (no command after --), a missing network or wallet")}`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runShellCommand } = await (await loadCommands()).lease();
+      const [stack, service, words] = command.processedArgs as [string, string, string[]];
+      return runShellCommand(stack, service, words ?? [], command.opts());
     },
   },
   {
@@ -249,20 +348,27 @@ ${exitCodes("deployed", "failed (the message says whether running it again resum
     summary: "run a local Akash network (chain + providers) on loopback until stopped",
     configure(command) {
       command
+        .argument("[action]", "start (the default: run in the foreground), stop or status", "start")
         .addOption(new Option("--block-time <ms>", "milliseconds between blocks").argParser(Number).default(1000))
         .addOption(new Option("--providers <n>", "how many providers bid on orders").argParser(Number).default(3))
+        .option("--detach", "run in the background: print the pid and return once the chain answers")
         .addHelpText(
           "after",
           `
 Speaks CometBFT RPC, gRPC and grpc-gateway REST with akashnet-2's messages (chain id akash-local),
-and runs providers with the real REST API and JWT auth on HTTPS. Writes $AKASH_STACK_HOME/devnet.json
-(default .akash-stack/) for --network local. No containers run: providers report services ready.
-${exitCodes("stopped cleanly (Ctrl-C or SIGTERM)", "it could not start (a port in use, another devnet running)", "usage errors (a bad --block-time or --providers)")}`,
+and runs providers with the real REST API and JWT auth on HTTPS. Writes devnet.json in
+$AKASH_STACK_HOME, else in the project's .akash-stack/ (the nearest folder up with .akash-stack or
+package.json), for --network local. No containers run: providers report services ready.
+In the foreground it stops on Ctrl-C, SIGTERM, or when the process that started it exits.
+\`devnet stop\` and \`devnet status\` work from any folder of the project.
+${exitCodes("stopped cleanly; stopped; running (status)", "it could not start (a port in use, another devnet running); not running (status)", "usage errors (a bad --block-time, --providers or action)")}`,
         );
     },
     async run(command, { loadCommands }) {
-      const { runDevnet } = await (await loadCommands()).devnet();
-      return runDevnet(command.opts<{ blockTime?: number; providers?: number }>());
+      const { runDevnet, runDevnetControl } = await (await loadCommands()).devnet();
+      const action = command.processedArgs[0] as string;
+      if (action !== "start") return runDevnetControl(action);
+      return runDevnet(command.opts<{ blockTime?: number; providers?: number; detach?: boolean }>());
     },
   },
   {

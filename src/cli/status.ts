@@ -4,6 +4,7 @@
  * Exit codes: 0 shown (warnings included), 1 no deployment or an error, 2 usage.
  */
 import { defaultIo, explainFailure, homeOf, openNetwork, openSigner, stackNameOf, UsageError, type ChainFlags, type CommandIo } from "../deploy/session.js";
+import { withDeploymentFromChain } from "../deploy/discover.js";
 import { loadState } from "../deploy/state.js";
 import { formatStatus, gatherStatus } from "../deploy/status.js";
 import { readLastVerify } from "../verify/state.js";
@@ -19,15 +20,18 @@ export async function runStatus(stackArg: string, flags: StatusFlags, io: Comman
     if (format !== "text" && format !== "json") throw new UsageError(`--output must be text or json, not ${JSON.stringify(format)}`);
     const stack = stackNameOf(stackArg, flags.name);
     const network = await openNetwork(flags, io);
-    const state = await loadState(homeOf(io), stack, network.name);
-    if (!state) {
-      io.write("stderr", `akash-stack status: ${stack} was never deployed to ${network.name} from here (no state in ${homeOf(io)}/state); run \`akash-stack deploy ${stack} --network ${network.name}\`\n`);
-      return 1;
-    }
+    const cached = await loadState(homeOf(io), stack, network.name);
     const signer = await openSigner(network, flags, io, () => {});
     closeChain = () => signer.chain.close();
-    if (signer.chain.address !== state.owner) {
-      throw new UsageError(`the deployment belongs to ${state.owner}, but the key given is ${signer.chain.address}; providers only answer the owner`);
+    if (cached && signer.chain.address !== cached.owner) {
+      throw new UsageError(`the deployment belongs to ${cached.owner}, but the key given is ${signer.chain.address}; providers only answer the owner`);
+    }
+    // The state file is a cache: without it, the chain says which deployment is the stack's.
+    const { state, notes } = await withDeploymentFromChain(cached, signer.chain, stack, network);
+    for (const line of notes) io.write("stderr", `${line}\n`);
+    if (!state) {
+      io.write("stderr", `akash-stack status: ${signer.chain.address} has no active deployment of ${stack} on ${network.name} (none in ${homeOf(io)}/state, none marked on chain); run \`akash-stack deploy ${stack} --network ${network.name}\`, or adopt one made elsewhere with \`akash-stack import ${stack} --network ${network.name} --dseq N\`\n`);
+      return 1;
     }
     const report = await gatherStatus(state, signer.chain, signer.providers);
     const lastVerify = await readLastVerify(homeOf(io), stack, network.name).catch((err: unknown) => {

@@ -7,6 +7,7 @@ import { ChainTxError } from "../chain/errors.js";
 import type { ChainClient } from "../chain/types.js";
 import { balanceOf, microToWhole } from "./amounts.js";
 import { unitName } from "./deploy.js";
+import { markerMemo } from "./marker.js";
 import { recordStep, recordTx, saveState, type DeploymentRecord, type StackState } from "./state.js";
 
 export interface ClosedResult {
@@ -46,6 +47,7 @@ async function closeOne(
     let hash: string | undefined;
     try {
       const tx = await chain.signAndBroadcast([{ type: "close-deployment", dseq: record.dseq }], {
+        memo: markerMemo(state.stack, record.dseq),
         onSigned: async (h) => {
           hash = h;
           recordTx(state, { hash: h, what: `close deployment ${record.dseq}`, dseq: record.dseq });

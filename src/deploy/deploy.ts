@@ -29,10 +29,13 @@ import { balanceOf, defaultDepositUact, formatDec, gasAllowanceUakt, groupMaxPri
 import { selectBids, type BidPolicy, type GroupNeed } from "./bids.js";
 import { decideChange, trimDec, type ChangeDecision } from "./compare.js";
 import type { DesiredDeployment } from "./desired.js";
+import type { ManifestGroup } from "../sdl/manifest.js";
 import type { ProviderDirectory } from "./providers.js";
 import type { Reporter } from "./report.js";
 import { NAMECHEAP_CREDENTIALS, runDnsStep, runVerifyStep, verifySectionOf, type StepResult } from "./after-ready.js";
 import type { WaitOptions } from "../dns/apply.js";
+import { describeDiscovery, discoverOnChain, recordFromChain } from "./discover.js";
+import { markerMemo } from "./marker.js";
 import { newState, recordStep, recordTx, saveState, statePath, type DeploymentRecord, type LeaseRecord, type ServiceEndpoints, type StackState } from "./state.js";
 
 export interface DeployOptions {
@@ -61,8 +64,8 @@ export interface DeployDeps {
   home: string;
   providers: ProviderDirectory;
   reporter: Reporter;
-  /** Asks the user; false when not interactive. */
-  confirm(question: string): Promise<boolean>;
+  /** Asks the user a yes/no question; undefined when there is no terminal to ask on. */
+  confirm: ((question: string) => Promise<boolean>) | undefined;
   state: StackState | undefined;
   /** Where the `dns` step finds NAMECHEAP_* credentials; none: the step is skipped. */
   env?: Readonly<Record<string, string | undefined>>;
@@ -82,12 +85,17 @@ export interface DeploySummary {
   error?: string;
   /** Steps after wait-ready that failed while the deployment itself is running ("dns", "verify"). */
   failedSteps?: Array<"dns" | "verify">;
+  /** Nothing was spent: the run needed a confirmation, and there was no terminal and no --yes. */
+  needsConfirmation?: true;
 }
 
 /** A deploy stopped on purpose, with a message that says what happened and what to do. */
 export class DeployError extends Error {
   override readonly name = "DeployError";
 }
+
+/** Spending needs a yes, and there is no terminal to ask on and no --yes (a usage error: exit 2). */
+export class ConfirmationRequiredError extends DeployError {}
 
 const CRASH_POINTS = ["create-broadcast", "lease", "manifest"] as const;
 
@@ -133,6 +141,7 @@ class DeployRun {
   async execute(): Promise<DeploySummary> {
     try {
       await this.reconcile();
+      await this.findOnChain();
       const current = this.state.current;
       const onChain = current ? await this.chain.deployment(this.owner, current.dseq) : undefined;
       const decision = decideChange(
@@ -143,6 +152,7 @@ class DeployRun {
       this.report.info(`plan: ${decision.action}: ${decision.reasons[0]}`);
       for (const reason of decision.reasons.slice(1)) this.report.info(`  ${reason}`);
 
+      if (decision.action === "create" || decision.action === "replace") await this.confirmSpending(decision);
       if (decision.action === "replace") {
         // An earlier replacement was interrupted and the stack changed again: keep one deployment
         // serving (the newer one if it got ready) and close the other, so none is forgotten.
@@ -176,7 +186,7 @@ class DeployRun {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       await this.save().catch(() => undefined);
-      return this.summary("failed", message);
+      return { ...this.summary("failed", message), ...(err instanceof ConfirmationRequiredError ? { needsConfirmation: true as const } : {}) };
     }
   }
 
@@ -203,6 +213,33 @@ class DeployRun {
         if (record.phase === "creating") record.phase = "created";
       }
     }
+    await this.save();
+  }
+
+  /**
+   * With no deployment in the state file (lost, moved away, or a CI runner that keeps none), the
+   * chain is asked: a live deployment of this stack is adopted, never duplicated.
+   */
+  private async findOnChain(): Promise<void> {
+    if (this.state.current) return;
+    const found = await discoverOnChain(this.chain, this.owner, { stack: this.desired.stack, groups: this.desired.groups, hash: this.manifest.hash });
+    const [first, ...rest] = describeDiscovery(this.desired.stack, this.deps.network.name, found);
+    if (found.match) this.report.step("find-on-chain", "done", first!, { dseq: found.match.info.dseq, by: found.match.by });
+    for (const line of found.match ? rest : [first, ...rest]) if (line) this.report.info(line);
+    if (!found.match) return;
+    const { info } = found.match;
+    const record = recordFromChain(info, info.hash === this.manifest.hash ? this.desired.templateHash : undefined, this.deps.network.depositDenom);
+    // Providers that already run the lease have the manifest on chain: it is not sent again.
+    const active = (await this.chain.leases(this.owner, info.dseq)).filter((l) => l.state === "active");
+    this.adoptLeases(record, active);
+    for (const lease of record.leases) {
+      const client = await this.deps.providers.client(lease.provider).catch(() => undefined);
+      const status = await client?.leaseStatus(info.dseq, lease.gseq, lease.oseq).catch(() => undefined);
+      if (client) lease.hostUri = client.hostUri;
+      if (status) lease.manifestHash = info.hash;
+    }
+    this.state.current = record;
+    recordStep(this.state, "find-on-chain", "done", info.dseq, found.match.by);
     await this.save();
   }
 
@@ -341,7 +378,7 @@ class DeployRun {
       );
     }
     const question = `The deposit needs ${microToWhole(needed)} ACT and the account holds ${microToWhole(depositBalance)}. Mint ${microToWhole(need.mintUact)} ACT by burning ≈${microToWhole(need.burnUakt)} AKT?`;
-    if (!this.options.yes && !(await this.deps.confirm(question))) {
+    if (!this.options.yes && !(await this.ask(question, "mint ACT"))) {
       throw new DeployError(`${question.replace(/\?$/, "")}: not confirmed. Run again with --yes to mint, or mint ACT yourself`);
     }
     this.report.step("mint-act", "started", `minting ${microToWhole(need.mintUact)} ACT (burning ≈${microToWhole(need.burnUakt)} AKT)`);
@@ -358,6 +395,33 @@ class DeployRun {
       await sleep(this.options.pollMs);
     }
     this.report.step("mint-act", "done", "ACT minted");
+  }
+
+  /**
+   * A new deployment (create, or the new half of a replacement) locks a deposit in escrow and
+   * starts paying for leases; a replacement also starts with empty persistent volumes. Asked once
+   * per run, before anything is sent.
+   */
+  private async confirmSpending(decision: ChangeDecision): Promise<void> {
+    if (this.options.yes) return;
+    const deposit = this.options.deposit ?? (await this.defaultDeposit());
+    const what =
+      decision.action === "create"
+        ? `Create a new deployment of ${this.desired.stack} on ${this.deps.network.name}, with ${microToWhole(BigInt(deposit.amount))} ${unitName(deposit.denom)} into escrow`
+        : `Replace deployment ${this.state.current?.dseq ?? ""} of ${this.desired.stack} on ${this.deps.network.name} with a new one (${microToWhole(BigInt(deposit.amount))} ${unitName(deposit.denom)} into escrow)`;
+    const volumes = decision.action === "replace" ? persistentVolumes(this.manifest.groups) : [];
+    const loss = volumes.length > 0 ? `; these persistent volumes start empty on the new deployment: ${volumes.join(", ")}` : "";
+    if (!(await this.ask(`${what}${loss}?`, decision.action === "create" ? "create the deployment" : "replace the deployment"))) {
+      throw new DeployError(`${what}: not confirmed; nothing was sent. Run again and answer y, or pass --yes`);
+    }
+  }
+
+  /** Asks on the terminal; with none, stops the run before anything is spent (exit 2). */
+  private async ask(question: string, action: string): Promise<boolean> {
+    if (!this.deps.confirm) {
+      throw new ConfirmationRequiredError(`${question.replace(/\?$/, "")}: deploy asks before it spends, and there is no terminal to ask on; nothing was sent. Run it with --yes to ${action} without asking`);
+    }
+    return this.deps.confirm(question);
   }
 
   private shortOfGas(have: bigint, need: bigint): string {
@@ -379,6 +443,8 @@ class DeployRun {
       // A lease was closed (manifest timeout, provider gone, funds): its group cannot bid again.
       const lost = missing.map((g) => `${g.spec.name} (${g.state})`).join(", ");
       this.report.warn(`deployment ${record.dseq} lost its lease for ${lost}; replacing it with a new deployment`);
+      // A new deployment spends a new deposit and starts with empty volumes: asked like any replacement.
+      await this.confirmSpending({ action: "replace", reasons: [], differences: [], hashKnown: true });
       this.state.previous = record;
       this.state.current = undefined;
       await this.save();
@@ -689,6 +755,8 @@ class DeployRun {
   private async send(msgs: ChainMsg[], what: string, dseq: string | undefined, hooks: { onSigned?(hash: string): void; onBroadcast?(): void } = {}): Promise<TxResult> {
     const signed: string[] = [];
     const result = await this.chain.signAndBroadcast(msgs, {
+      // The marker that lets a later run without this state file find the deployment (marker.ts).
+      memo: markerMemo(this.desired.stack, dseq),
       onSigned: async (hash) => {
         signed.push(hash);
         recordTx(this.state, { hash, what, ...(dseq ? { dseq } : {}) });
@@ -834,6 +902,19 @@ function collectEndpoints(statuses: Array<{ lease: LeaseRecord; status: LeaseSta
         ips: (status.ips[name] ?? []).map((ip) => ({ ip: ip.ip, port: ip.port, externalPort: ip.externalPort, protocol: ip.protocol })),
         forwardedPorts: (status.forwardedPorts[name] ?? []).map((p) => ({ host: p.host, port: p.port, externalPort: p.externalPort, proto: p.proto })),
       };
+    }
+  }
+  return out;
+}
+
+/** "service/volume" for every persistent volume the manifest mounts (storage with `persistent: true`). */
+export function persistentVolumes(groups: readonly ManifestGroup[]): string[] {
+  const out: string[] = [];
+  for (const group of groups) {
+    for (const service of group.services) {
+      for (const volume of service.resources.storage) {
+        if (volume.attributes?.some((a) => a.key === "persistent" && a.value === "true")) out.push(`${service.name}/${volume.name}`);
+      }
     }
   }
   return out;

@@ -22,6 +22,8 @@ export interface DesiredDeployment {
   synth: SynthResult;
   groups: GroupSpec[];
   templateHash: string;
+  /** The manifest with `<secret:NAME>` placeholders: safe to show and to compare field by field. */
+  templateManifest: ManifestGroup[];
   /** With secret values; undefined when some secret has no value (plan only). */
   manifest: { json: string; hash: string; groups: ManifestGroup[] } | undefined;
   /** Secrets without a value (plan only; deploy fails before this is returned). */
@@ -92,6 +94,7 @@ export async function prepareDeployment(stack: string, synth: SynthResult, optio
     synth,
     groups: template.groups,
     templateHash,
+    templateManifest: template.manifest,
     manifest,
     missingSecrets: resolved.missing,
     createdSecrets: resolved.created,

@@ -10,8 +10,10 @@ import type { ChainClient, Coin, DeploymentInfo, Lease } from "../chain/types.js
 import { expectedGroupPricePerBlock } from "../sdl/prices.js";
 import { balanceOf, blocksPerMonth, defaultDepositUact, DEFAULT_RUNWAY_HOURS, expectedPerBlock, formatDec, gasAllowanceUakt, groupMaxPricePerBlock, microToWhole, mintNeed, parseDec } from "./amounts.js";
 import { decideChange, type ChangeDecision } from "./compare.js";
-import { unitName } from "./deploy.js";
+import { persistentVolumes, unitName } from "./deploy.js";
+import { diffManifests, formatChange, manifestJsonOf, readManifest, type FieldChange, type ServiceView } from "./diff.js";
 import type { DesiredDeployment } from "./desired.js";
+import { describeDiscovery, discoverOnChain, recordFromChain } from "./discover.js";
 import type { StackState } from "./state.js";
 
 export interface DnsChange {
@@ -25,7 +27,7 @@ export interface DnsChange {
 export interface Plan {
   network: string;
   stack: string;
-  owner: string | undefined;
+  owner: string;
   decision: ChangeDecision;
   /** The deployment on chain today. */
   dseq: string | undefined;
@@ -49,35 +51,61 @@ export interface Plan {
   balances?: { uakt: string; uact: string };
   mint?: { uact: string; burnUakt?: string };
   dns: DnsChange[];
+  /**
+   * Field by field, per service (diff.ts): undefined when the providers' copy of the running
+   * manifest could not be read (no key, or no provider answered), and for a create.
+   */
+  changes?: FieldChange[];
+  /** For a replacement: the persistent volumes ("service/volume") that start empty on the new deployment. */
+  volumesStartingEmpty: string[];
   notes: string[];
 }
 
 export interface PlanInputs {
   desired: DesiredDeployment;
   network: Network;
-  chain: Pick<ChainClient, "deployment" | "leases" | "balances" | "depositParams" | "mintParams" | "gasPrice">;
-  /** undefined when no key was given and the state file does not know the owner. */
-  owner: string | undefined;
+  chain: Pick<ChainClient, "deployment" | "deployments" | "memosOf" | "leases" | "balances" | "depositParams" | "mintParams" | "gasPrice">;
+  /** From the key, `--owner`, or the state file: the chain is always asked (plan never guesses). */
+  owner: string;
   state: StackState | undefined;
   deposit?: Coin;
+  /** Reads the manifest a lease's provider runs (needs the owner's key for the JWT); absent without one. */
+  runningManifest?(lease: Lease): Promise<unknown>;
 }
 
 export async function buildPlan(inputs: PlanInputs): Promise<Plan> {
   const { desired, network, chain, owner, state } = inputs;
   const notes: string[] = [];
-  const current = state?.current;
+  let current = state?.current;
   let onChain: DeploymentInfo | undefined;
   let leases: Lease[] = [];
-  if (current && owner) {
+  if (current) {
     onChain = await chain.deployment(owner, current.dseq);
-    if (onChain?.state === "active") leases = (await chain.leases(owner, current.dseq)).filter((l) => l.state === "active");
-    else notes.push(`deployment ${current.dseq} from the state file is ${onChain ? "closed" : "not on chain"}`);
+    if (onChain?.state !== "active") notes.push(`deployment ${current.dseq} from the state file is ${onChain ? "closed" : "not on chain"}`);
   }
+  if (onChain?.state !== "active") {
+    // No live deployment known here: the chain lists the owner's, and a live one of this stack is found.
+    const found = await discoverOnChain(chain, owner, { stack: desired.stack, groups: desired.groups, hash: desired.manifest?.hash });
+    notes.push(...describeDiscovery(desired.stack, network.name, found));
+    if (found.match) {
+      onChain = found.match.info;
+      current = recordFromChain(onChain, onChain.hash === desired.manifest?.hash ? desired.templateHash : undefined, network.depositDenom);
+    }
+  }
+  if (onChain?.state === "active") leases = (await chain.leases(owner, onChain.dseq)).filter((l) => l.state === "active");
   const active = onChain?.state === "active" ? onChain : undefined;
   const decision = decideChange(
     { groups: desired.groups, hash: desired.manifest?.hash, templateHash: desired.templateHash },
-    active ? { groups: active.groups.map((g) => g.spec), hash: active.hash, templateHash: current?.templateHash } : undefined,
+    active ? { groups: active.groups.map((g) => g.spec), hash: active.hash, templateHash: current?.templateHash || undefined } : undefined,
   );
+  let changes: FieldChange[] | undefined;
+  if ((decision.action === "update" || decision.action === "replace") && inputs.runningManifest && leases.length > 0) {
+    changes = await fieldChanges(desired, leases, inputs.runningManifest).catch((err: unknown) => {
+      notes.push(`the running manifest could not be read from the provider (${err instanceof Error ? err.message : String(err)}); only the hash comparison is shown`);
+      return undefined;
+    });
+  }
+  const volumesStartingEmpty = decision.action === "replace" ? persistentVolumes(desired.templateManifest) : [];
   if (desired.missingSecrets.length > 0) {
     notes.push(`secrets without a value here: ${desired.missingSecrets.join(", ")}; the manifest was compared with placeholders`);
   }
@@ -118,7 +146,7 @@ export async function buildPlan(inputs: PlanInputs): Promise<Plan> {
 
   let balances: Plan["balances"];
   let mint: Plan["mint"];
-  if (owner) {
+  {
     const coins = await chain.balances(owner);
     balances = { uakt: balanceOf(coins, "uakt").toString(), uact: balanceOf(coins, "uact").toString() };
     if (decision.action === "create" || decision.action === "replace") {
@@ -128,8 +156,6 @@ export async function buildPlan(inputs: PlanInputs): Promise<Plan> {
         mint = { uact: need.mintUact.toString(), ...(need.burnUakt !== undefined ? { burnUakt: need.burnUakt.toString() } : {}) };
       }
     }
-  } else {
-    notes.push("no key given (AKASH_MNEMONIC or --mnemonic-file): balances and the ACT to mint are not shown");
   }
   const gasTxs = transactions + (mint ? 1 : 0);
 
@@ -158,8 +184,23 @@ export async function buildPlan(inputs: PlanInputs): Promise<Plan> {
     ...(balances ? { balances } : {}),
     ...(mint ? { mint } : {}),
     dns,
+    ...(changes ? { changes } : {}),
+    volumesStartingEmpty,
     notes,
   };
+}
+
+/** The providers' running manifests (one per lease, merged by service) against the stack's. */
+async function fieldChanges(desired: DesiredDeployment, leases: readonly Lease[], read: (lease: Lease) => Promise<unknown>): Promise<FieldChange[] | undefined> {
+  const running = new Map<string, ServiceView>();
+  for (const lease of leases) {
+    const services = readManifest(await read(lease));
+    if (!services) return undefined;
+    for (const [name, service] of services) running.set(name, service);
+  }
+  const template = readManifest(manifestJsonOf(desired.templateManifest))!;
+  const wanted = desired.manifest ? readManifest(manifestJsonOf(desired.manifest.groups))! : template;
+  return diffManifests(running, wanted, template);
 }
 
 function leasedIpOf(endpoints: NonNullable<StackState["current"]>["endpoints"], endpointName: string): string | undefined {
@@ -173,8 +214,16 @@ function leasedIpOf(endpoints: NonNullable<StackState["current"]>["endpoints"], 
 export function formatPlan(plan: Plan): string {
   const lines: string[] = [];
   const verb = { create: "create a new deployment", update: "update the deployment in place", replace: "replace the deployment", nothing: "nothing to change" }[plan.decision.action];
-  lines.push(`Plan for ${plan.stack} on ${plan.network}${plan.owner ? ` (owner ${plan.owner})` : ""}: ${verb}${plan.dseq ? ` (deployment ${plan.dseq})` : ""}`);
-  for (const reason of plan.decision.reasons) lines.push(`  - ${reason}`);
+  lines.push(`Plan for ${plan.stack} on ${plan.network} (owner ${plan.owner}): ${verb}${plan.dseq ? ` (deployment ${plan.dseq})` : ""}`);
+  if (plan.changes) {
+    lines.push(`  - ${plan.decision.reasons[0]}`);
+    for (const change of plan.changes) lines.push(formatChange(change));
+    // What the services do not show: prices, placement, groups added or removed.
+    for (const d of plan.decision.differences) if (d.cause === "price" || d.cause === "placement" || d.cause === "groups") lines.push(`  ~ ${d.description} (forces replacement)`);
+  } else for (const reason of plan.decision.reasons) lines.push(`  - ${reason}`);
+  if (plan.volumesStartingEmpty.length > 0) {
+    lines.push(`  ! the new deployment starts with empty persistent volumes: ${plan.volumesStartingEmpty.join(", ")} (their data stays on the old deployment until it is closed)`);
+  }
   const unit = unitName(plan.cost.denom);
   lines.push("");
   lines.push(`Cost (${plan.cost.blocksPerMonth.toLocaleString("en-US")} blocks/month at ~${plan.cost.blockSeconds} s/block):`);

@@ -16,6 +16,7 @@ import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Coin, DecCoin } from "../chain/types.js";
 import { makeStackHome } from "../stack/home.js";
+import { holdsLock, identifyProcess, parseLockHolder } from "./process-identity.js";
 
 export const STATE_VERSION = 1;
 
@@ -219,35 +220,29 @@ export interface StateLock {
 }
 
 /**
- * Takes `<stack>.<network>.lock` (holding our pid). A lock whose process is gone (a run killed with
- * SIGKILL) is taken over; a live one is an error naming its pid.
+ * Takes `<stack>.<network>.lock`, which names the holder: `{pid, startTime, cmdline}` (see
+ * `process-identity.ts`). The lock is taken over when its holder is gone, is a zombie (killed but
+ * not yet reaped: it will never release anything), or is another program that reuses the pid; a
+ * live holder is an error naming its pid.
  */
 export async function lockState(home: string, stack: string, network: string): Promise<StateLock> {
   const dir = stateDir(home);
   await makeStackHome(home, 0o700);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `${stack}.${network}.lock`);
+  const mine = await identifyProcess(process.pid);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await writeFile(path, `${process.pid}\n`, { flag: "wx", mode: 0o600 });
+      await writeFile(path, JSON.stringify(mine ?? { pid: process.pid }) + "\n", { flag: "wx", mode: 0o600 });
       return { release: () => rm(path, { force: true }) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
-    const holder = Number((await readFile(path, "utf8").catch(() => "")).trim());
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-      throw new StateError(`another akash-stack run (pid ${holder}) is working on ${stack} on ${network}; wait for it to finish (or remove ${path} if that process is not akash-stack)`);
+    const holder = parseLockHolder(await readFile(path, "utf8").catch(() => ""));
+    if (holder && holder.pid !== process.pid && (await holdsLock(holder))) {
+      throw new StateError(`another akash-stack run (pid ${holder.pid}) is working on ${stack} on ${network}; wait for it to finish (or remove ${path} if that process is not akash-stack)`);
     }
     await rm(path, { force: true });
   }
   throw new StateError(`cannot take the lock ${path}; remove it if no other akash-stack run is active`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

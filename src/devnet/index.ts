@@ -24,7 +24,7 @@ import { RpcServer } from "./rpc.js";
 export { DEVNET_CHAIN_ID, DEVNET_TEST_MNEMONIC } from "./constants.js";
 export type { DevnetInfo, DevnetOptions, DevnetProviderInfo, FaultSpec, FaultState } from "./options.js";
 import type { DevnetInfo, DevnetOptions } from "./options.js";
-import { makeStackHome } from "../stack/home.js";
+import { makeStackHome, stackHome } from "../stack/home.js";
 
 export interface Devnet extends DevnetInfo {
   chain: Chain;
@@ -138,9 +138,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   }
 }
 
-/** `$AKASH_STACK_HOME` (or `.akash-stack` in the current folder), as an absolute path. */
+/** `home`, else `$AKASH_STACK_HOME`, else the project's `.akash-stack` (src/stack/home.ts), as an absolute path. */
 export function akashStackHome(home?: string): string {
-  return resolve(home ?? process.env.AKASH_STACK_HOME ?? ".akash-stack");
+  return home ? resolve(home) : stackHome(process.env, process.cwd());
 }
 
 /** Writes devnet.json atomically (temp file + rename), so readers never see half a file. */

@@ -57,7 +57,7 @@ export interface DevnetOptions {
   providers?: number;
   /** Mnemonic of the funded test account (default: the documented test mnemonic). */
   mnemonic?: string;
-  /** Where devnet.json goes (default $AKASH_STACK_HOME, else ".akash-stack"). */
+  /** Where devnet.json goes (default $AKASH_STACK_HOME, else the project's .akash-stack; src/stack/home.ts). */
   home?: string;
   /** Write devnet.json (default true). */
   writeDevnetJson?: boolean;

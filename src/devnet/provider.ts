@@ -8,6 +8,9 @@
  *   PUT  /deployment/{dseq}/manifest                         JWT scope send-manifest
  *   GET  /lease/{dseq}/{gseq}/{oseq}/status                  JWT scope status
  *   GET  /lease/{dseq}/{gseq}/{oseq}/manifest                JWT scope get-manifest
+ *   GET  /lease/{dseq}/{gseq}/{oseq}/logs        (websocket) JWT scope logs
+ *   GET  /lease/{dseq}/{gseq}/{oseq}/kubeevents  (websocket) JWT scope events
+ *   GET  /lease/{dseq}/{gseq}/{oseq}/shell       (websocket) JWT scope shell
  *
  * No containers run: a manifest that passes the provider's checks is "deployed" and its services
  * report ready after a short rollout.
@@ -27,6 +30,8 @@ import type { Faults } from "./faults.js";
 import { bearerToken, verifyJwt, type AccessScope } from "./jwt.js";
 import { closeBid, closeLeaseRecord, closeOrder, createBid, getEscrowAccount, groupSpecBytes, chargeWrite, paymentClose, type ExecContext } from "./keeper.js";
 import { leaseStatus } from "./lease-status.js";
+import { serveEvents, serveLogs, serveShell, type LeaseView } from "./lease-sessions.js";
+import type { WebSocketServer } from "ws";
 import { listenLoopback, readBody, sendJson as json, sendText as text } from "./http.js";
 import { checkManifestAgainstGroup } from "./manifest-check.js";
 import { decodeManifest, ManifestDecodeError } from "./manifest-decode.js";
@@ -72,6 +77,8 @@ export class DevnetProvider {
   private readonly manifests = new Map<string, StoredManifest>();
   private readonly seenLeases = new Map<string, SeenLease>();
   private readonly bidTimes = new Map<string, number>();
+  private websockets: WebSocketServer | undefined;
+  private readonly blockListeners = new Set<(height: number) => void>();
 
   constructor(
     readonly address: string,
@@ -96,6 +103,9 @@ export class DevnetProvider {
     const server = createServer({ key: this.certificate.privateKey, cert: this.certificate.cert }, (req, res) => {
       void this.handle(req, res);
     });
+    server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      void this.upgrade(req, socket, head).catch(() => socket.destroy());
+    });
     server.on("connection", (socket: Socket) => {
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
@@ -111,6 +121,7 @@ export class DevnetProvider {
     for (const res of this.hung) res.destroy();
     this.hung.clear();
     for (const socket of this.sockets) socket.destroy();
+    for (const client of this.websockets?.clients ?? []) client.terminate();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
@@ -121,6 +132,10 @@ export class DevnetProvider {
 
   attach(chain: Chain): void {
     this.chain = chain;
+    // Following logs hear about blocks through this one listener (the chain has no unsubscribe).
+    chain.onBlock((block) => {
+      for (const listener of this.blockListeners) listener(block.height);
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -251,6 +266,53 @@ export class DevnetProvider {
       return this.leaseRequest(req, res, BigInt(dseq!), Number(gseq), Number(oseq), what as "status" | "manifest");
     }
     return text(res, 404, "404 page not found\n");
+  }
+
+  /** The lease websockets (logs, kubeevents, shell): authenticated like every lease route, then served by lease-sessions.ts. */
+  private async upgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
+    const refuse = (status: number, reason: string, message: string) => {
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\nConnection: close\r\n\r\n${message}`);
+    };
+    const url = new URL(req.url ?? "/", "https://provider");
+    const route = /^\/lease\/(\d+)\/(\d+)\/(\d+)\/(logs|kubeevents|shell)$/.exec(url.pathname);
+    if (!route || req.method !== "GET") return refuse(404, "Not Found", "404 page not found\n");
+    const [, dseqText, gseqText, oseqText, what] = route;
+    const dseq = BigInt(dseqText!);
+    const gseq = Number(gseqText);
+    const oseq = Number(oseqText);
+    const scope: AccessScope = what === "logs" ? "logs" : what === "shell" ? "shell" : "events";
+    const check = await this.checkToken(req.headers.authorization, scope, dseq, gseq, oseq);
+    if (!check.ok) return refuse(401, "Unauthorized", `${check.reason}\n`);
+    const chain = this.requireChain();
+    const id = { owner: check.owner, dseq, gseq, oseq, provider: this.address, bseq: 0 };
+    const lease = chain.data.leases.get(bidKey(id));
+    const stored = this.manifests.get(deploymentKey(check.owner, dseq));
+    const group = stored?.groups.find((g) => g.name === groupOf(chain.data, id)?.spec.name);
+    if (!lease || lease.state !== "active" || !stored || !group) return refuse(404, "Not Found", "no lease for deployment\n");
+    const { WebSocketServer } = await import("ws");
+    this.websockets ??= new WebSocketServer({ noServer: true, perMessageDeflate: false });
+    const view: LeaseView = {
+      dseq,
+      group,
+      deployedAt: stored.height,
+      height: () => chain.height,
+      onBlock: (listener) => {
+        this.blockListeners.add(listener);
+        return () => this.blockListeners.delete(listener);
+      },
+    };
+    this.websockets.handleUpgrade(req, socket, head, (ws) => {
+      if (what === "logs") serveLogs(ws, view, url.searchParams);
+      else if (what === "kubeevents") serveEvents(ws, view, url.searchParams);
+      else serveShell(ws, view, url.searchParams);
+    });
+  }
+
+  private async checkToken(authorization: string | undefined, scope: AccessScope, dseq: bigint, gseq?: number, oseq?: number): Promise<{ ok: true; owner: string } | { ok: false; reason: string }> {
+    const token = bearerToken(authorization);
+    if (!token) return { ok: false, reason: "unauthorized access: send Authorization: Bearer <JWT signed by the deployment owner>" };
+    const chain = this.chain;
+    return verifyJwt(token, (address) => chain?.data.accounts.get(address)?.pubKey, { provider: this.address, scope, dseq, gseq, oseq, now: Math.floor(Date.now() / 1000) });
   }
 
   private async authenticate(req: IncomingMessage, res: ServerResponse, scope: AccessScope, dseq: bigint, gseq?: number, oseq?: number): Promise<string | undefined> {

@@ -171,6 +171,53 @@ export class ProviderClient {
     return result;
   }
 
+  /**
+   * `GET /lease/{dseq}/{gseq}/{oseq}/manifest` (scope get-manifest): the manifest the provider runs,
+   * as JSON (its env may hold secret values: callers must not print it); undefined on 404.
+   */
+  async leaseManifest(dseq: string, gseq: number, oseq: number, deadlineMs = 30_000): Promise<unknown> {
+    const what = `reading the manifest of lease ${dseq}/${gseq}/${oseq}`;
+    let result: unknown;
+    await this.retrying(what, deadlineMs, async () => {
+      const answer = await this.send("GET", `/lease/${dseq}/${gseq}/${oseq}/manifest`, { scope: "get-manifest" });
+      if (answer.status === 404) return { done: true };
+      if (answer.status >= 500) return { done: false, problem: `HTTP ${answer.status}` };
+      if (answer.status !== 200) throw new ProviderHttpError(this.provider, this.hostUri, answer.status, "", what);
+      try {
+        result = JSON.parse(answer.body) as unknown;
+      } catch {
+        throw new ProviderHttpError(this.provider, this.hostUri, answer.status, "", `${what} (not JSON)`);
+      }
+      return { done: true };
+    });
+    return result;
+  }
+
+  /**
+   * Opens a websocket on the provider's gateway (`/lease/{…}/logs`, `/kubeevents`, `/shell`): the
+   * same pinned TLS as every request (a connection of its own, verified as it opens) and a JWT for
+   * `scope`. Rejects with `ProviderHttpError` when the provider answers the upgrade with an error
+   * (401 for a token it does not accept, 404 for a lease it does not know).
+   */
+  async openSocket(path: string, scope: ProviderScope): Promise<import("ws").WebSocket> {
+    const { WebSocket } = await import("ws");
+    const token = await this.options.tokens.token(this.provider, scope);
+    const agent = new VerifiedConnections(async () => (await connectVerified(this.hostUri, this.options.trust, this.timeoutMs)).socket, false);
+    // ws:// with an agent that hands over an already verified TLS socket: ws must not open its own.
+    const url = `ws://${new URL(this.hostUri).host}${path}`;
+    const socket = new WebSocket(url, { agent, headers: { Authorization: `Bearer ${token}` }, handshakeTimeout: this.timeoutMs, perMessageDeflate: false });
+    return new Promise((resolve, reject) => {
+      socket.once("open", () => resolve(socket));
+      socket.once("unexpected-response", (_req, res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => reject(new ProviderHttpError(this.provider, this.hostUri, res.statusCode ?? 0, Buffer.concat(chunks).toString("utf8").slice(0, 500), `opening ${path.split("?")[0]}`)));
+        res.on("error", () => reject(new ProviderHttpError(this.provider, this.hostUri, res.statusCode ?? 0, "", `opening ${path.split("?")[0]}`)));
+      });
+      socket.once("error", (err) => reject(err instanceof ProviderTlsError || err instanceof ProviderConnectError ? err : new ProviderConnectError(this.hostUri, err.message)));
+    });
+  }
+
   private async retrying(
     what: string,
     deadlineMs: number,
@@ -252,8 +299,11 @@ export class ProviderClient {
  * that was not verified; the agent only decides when to reuse one.
  */
 class VerifiedConnections extends HttpAgent {
-  constructor(private readonly open: () => Promise<TLSSocket>) {
-    super({ keepAlive: true, maxSockets: 4 });
+  constructor(
+    private readonly open: () => Promise<TLSSocket>,
+    keepAlive = true,
+  ) {
+    super({ keepAlive, maxSockets: 4 });
   }
 
   override createConnection(_options: ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): undefined {

@@ -7,7 +7,7 @@ import type { JwtTokenAccessScope } from "@akashnetwork/chain-sdk";
 import type { OfflineAminoSigner } from "@cosmjs/amino";
 import { JwtTokenManager } from "../chain/cosmos/vendor-entry.js";
 
-export type ProviderScope = Extract<JwtTokenAccessScope, "send-manifest" | "status" | "get-manifest" | "events" | "logs">;
+export type ProviderScope = Extract<JwtTokenAccessScope, "send-manifest" | "status" | "get-manifest" | "events" | "logs" | "shell">;
 
 export interface TokenSource {
   /** A bearer token for `scope` at `provider`. */

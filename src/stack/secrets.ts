@@ -15,6 +15,7 @@ import type { Document, Scalar } from "yaml";
 import { parseYaml, type YNode, type YScalar } from "../sdl/yaml.js";
 import { yamlLibrary } from "../sdl/yaml-vendor.js";
 import { loadGeneratedSecrets, saveGeneratedSecrets, SECRETS_FILE_NAME } from "./secret-store.js";
+export { stackHome } from "./home.js";
 
 /** How a generated secret is made on first deploy. */
 export type GeneratedSecretKind = "password" | "rsa-private-key-pem-base64" | "htpasswd";
@@ -284,12 +285,6 @@ export function describeMissingSecrets(result: Pick<ResolvedSecrets, "missing" |
     `${result.missing.length} secret${result.missing.length === 1 ? " has" : "s have"} no value, so nothing was deployed:\n${lines.join("\n")}\n` +
     `Set each as an environment variable of the same name, or name a file that holds it.`
   );
-}
-
-/** `$AKASH_STACK_HOME`, else `.akash-stack/` in the current directory (git-ignored). */
-export function stackHome(env: Readonly<Record<string, string | undefined>> = process.env, cwd: string = process.cwd()): string {
-  const configured = env.AKASH_STACK_HOME;
-  return configured ? resolve(cwd, configured) : join(cwd, ".akash-stack");
 }
 
 function stringScalars(doc: Document): Array<Scalar<string>> {

@@ -60,7 +60,7 @@ export interface CommandResult {
 /** Runs `command stack` with `flags` (the CLI's options object) in a child process. */
 export function runCommand(
   net: TestNet,
-  command: "plan" | "deploy" | "status" | "close" | "deposit",
+  command: "plan" | "deploy" | "status" | "close" | "deposit" | "import",
   stack: string,
   flags: Record<string, unknown>,
   env: Record<string, string> = {},

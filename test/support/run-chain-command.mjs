@@ -8,6 +8,7 @@ const modules = {
   status: ["../../src/cli/status.ts", "runStatus"],
   close: ["../../src/cli/close.ts", "runClose"],
   deposit: ["../../src/cli/deposit.ts", "runDeposit"],
+  import: ["../../src/cli/import.ts", "runImport"],
 };
 const entry = modules[command];
 if (!entry) {

@@ -33,6 +33,7 @@ import type {
   MintParams,
   Order,
   ProviderInfo,
+  SignedMemo,
   TxResult,
 } from "../types.js";
 import type { Mnemonic } from "../wallet.js";
@@ -40,7 +41,7 @@ import { bidFromProto, coin, deploymentFromProto, leaseFromProto, longToNumber, 
 import { deriveKeys, type AkashKeys } from "./keys.js";
 import { describeMsg, MESSAGE_TYPES, toEncodeObject } from "./messages.js";
 import { connectCometOverNodeHttp } from "./comet-rpc.js";
-import { createChainNodeSDK, Registry, SigningStargateClient, TxRaw } from "./vendor-entry.js";
+import { createChainNodeSDK, Registry, SigningStargateClient, TxBody, TxRaw } from "./vendor-entry.js";
 
 type NodeSdk = ReturnType<typeof createChainNodeSDK>;
 
@@ -53,6 +54,10 @@ interface CometClient {
     result: { code: number; codespace?: string; log?: string; gasWanted: bigint; gasUsed: bigint };
   }>;
   broadcastTxSync(params: { tx: Uint8Array }): Promise<{ code: number; codespace?: string; log?: string }>;
+  txSearch(params: { query: string; page?: number; per_page?: number; order_by?: "asc" | "desc" }): Promise<{
+    totalCount: number;
+    txs: ReadonlyArray<{ height: number; tx: Uint8Array; result: { code: number } }>;
+  }>;
   disconnect(): void;
 }
 
@@ -306,6 +311,28 @@ export class CosmosChainClient implements ChainClient {
       if (/not found/i.test(errorText(err))) return undefined;
       throw err;
     }
+  }
+
+  async memosOf(signer: string, limit: number): Promise<SignedMemo[] | undefined> {
+    const perPage = 100;
+    const out: SignedMemo[] = [];
+    for (let page = 1; out.length < limit; page++) {
+      let found: Awaited<ReturnType<CometClient["txSearch"]>>;
+      try {
+        // A bech32 address has no quotes to escape.
+        found = await this.rpc("search the signer's transactions", (c) => c.txSearch({ query: `message.sender='${signer}'`, page, per_page: perPage, order_by: "desc" }));
+      } catch (err) {
+        if (/indexing is disabled|tx_index/i.test(errorText(err))) return undefined;
+        throw err;
+      }
+      for (const tx of found.txs) {
+        if (tx.result.code !== 0) continue;
+        const body = TxBody.decode(TxRaw.decode(tx.tx).bodyBytes);
+        out.push({ height: tx.height, memo: body.memo });
+      }
+      if (found.txs.length < perPage || page * perPage >= found.totalCount) break;
+    }
+    return out.slice(0, limit);
   }
 
   // ---------------------------------------------------------------------------------------------

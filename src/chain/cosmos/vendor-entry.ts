@@ -12,7 +12,7 @@
  * (types can come from anywhere). The devnet is not such code: it keeps its own imports.
  */
 export { createChainNodeSDK, JwtTokenManager } from "@akashnetwork/chain-sdk";
-export { TxRaw } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
+export { TxBody, TxRaw } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
 export { MsgCreateDeployment, MsgUpdateDeployment, MsgCloseDeployment, GroupSpec } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 export { MsgCreateLease } from "@akashnetwork/chain-sdk/private-types/akash.v1beta5";
 export { MsgAccountDeposit, MsgMintACT, Scope, Source } from "@akashnetwork/chain-sdk/private-types/akash.v1";
