@@ -82,6 +82,9 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy the registry stack on the devnet (${D
     // 500 ACT in, minus what the lease used meanwhile (a few seconds at about 70 uact/block).
     expect(Number(after.escrow.balance) - Number(before.escrow.balance)).toBeGreaterThan(450_000_000);
     expect(after.escrow.runwayHours).toBeGreaterThan(before.escrow.runwayHours);
+    const asJson = await runCommand(net, "deposit", "registry", { network: "local", amount: "1", output: "json" });
+    expect(asJson.code, asJson.stderr).toBe(0);
+    expect(JSON.parse(asJson.stdout)).toEqual({ stack: "registry", network: "local", dseq: firstDseq, amount: "1000000", denom: "uact", tx: expect.stringMatching(/^[0-9A-F]{64}$/) });
     const refused = await runCommand(net, "deposit", "registry", { network: "local", amount: "5AKT" });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("deposits are in ACT");
@@ -141,6 +144,9 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy the registry stack on the devnet (${D
     const again = await runCommand(net, "close", "registry", { network: "local", yes: true });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("nothing to close");
+    const againJson = await runCommand(net, "close", "registry", { network: "local", yes: true, output: "json" });
+    expect(againJson.code).toBe(0);
+    expect(JSON.parse(againJson.stdout)).toEqual({ stack: "registry", network: "local", deployments: [] });
   }, 60_000);
 
   it("a key given in AKASH_MNEMONIC or a 0600 --mnemonic-file is used and never echoed", async () => {

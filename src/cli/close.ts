@@ -13,6 +13,8 @@ import { loadState, lockState, saveState } from "../deploy/state.js";
 
 export interface CloseFlags extends ChainFlags {
   yes?: boolean;
+  /** `json`: one object on stdout, `{stack, network, deployments: [{dseq, outcome, tx?, refund?}]}`. */
+  output?: "text" | "json";
 }
 
 export async function runClose(stackArg: string, flags: CloseFlags, io: CommandIo = defaultIo()): Promise<number> {
@@ -37,8 +39,10 @@ export async function runClose(stackArg: string, flags: CloseFlags, io: CommandI
     const { state, notes } = await withDeploymentFromChain(cached, signer.chain, stack, network);
     for (const line of notes) io.write("stderr", `${line}\n`);
     if (state && state !== cached) await saveState(home, state);
+    const print = (results: Parameters<typeof formatClosed>[0]) =>
+      io.write("stdout", flags.output === "json" ? `${JSON.stringify({ stack, network: network.name, deployments: results })}\n` : formatClosed(results, stack, network.name));
     if (!state || (!state.current && !state.previous)) {
-      io.write("stdout", formatClosed([], stack, network.name));
+      print([]);
       return 0;
     }
     const dseqs = [state.previous, state.current].flatMap((r) => (r ? [r.dseq] : []));
@@ -47,8 +51,7 @@ export async function runClose(stackArg: string, flags: CloseFlags, io: CommandI
       io.write("stderr", `akash-stack close: not closed: deployment${dseqs.length === 1 ? "" : "s"} ${dseqs.join(" and ")} keep${dseqs.length === 1 ? "s" : ""} running\n`);
       return 1;
     }
-    const results = await closeStack(state, signer.chain, home);
-    io.write("stdout", formatClosed(results, stack, network.name));
+    print(await closeStack(state, signer.chain, home));
     return 0;
   } catch (err) {
     const { message, exitCode } = explainFailure(err);

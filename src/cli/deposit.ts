@@ -10,6 +10,8 @@ import { loadState, lockState } from "../deploy/state.js";
 
 export interface DepositFlags extends ChainFlags {
   amount?: string;
+  /** `json`: one object on stdout, `{stack, network, dseq, amount, denom, tx}`. */
+  output?: "text" | "json";
 }
 
 export async function runDeposit(stackArg: string, flags: DepositFlags, io: CommandIo = defaultIo()): Promise<number> {
@@ -32,7 +34,11 @@ export async function runDeposit(stackArg: string, flags: DepositFlags, io: Comm
     for (const line of notes) io.write("stderr", `${line}\n`);
     if (!state?.current) throw new UsageError(`${stack} has no deployment on ${network.name} (none in the state file, none marked on chain): deploy it first, or adopt one with \`akash-stack import ${stack} --network ${network.name} --dseq N\``);
     const tx = await depositToStack(state, signer.chain, home, amount);
-    io.write("stdout", `deposited ${microToWhole(BigInt(amount.amount))} ACT into deployment ${state.current!.dseq} (tx ${tx.hash}); see the runway with \`akash-stack status ${stack} --network ${network.name}\`\n`);
+    if (flags.output === "json") {
+      io.write("stdout", `${JSON.stringify({ stack, network: network.name, dseq: state.current!.dseq, amount: amount.amount, denom: amount.denom, tx: tx.hash })}\n`);
+    } else {
+      io.write("stdout", `deposited ${microToWhole(BigInt(amount.amount))} ACT into deployment ${state.current!.dseq} (tx ${tx.hash}); see the runway with \`akash-stack status ${stack} --network ${network.name}\`\n`);
+    }
     return 0;
   } catch (err) {
     const { message, exitCode } = explainFailure(err);

@@ -336,6 +336,7 @@ ${exitCodes("the command exited 0", "it exited non-zero (the code is printed), n
     configure(command) {
       chainStackCommand(command)
         .requiredOption("--amount <amount>", "how much to add, e.g. 5000000uact (5 ACT)")
+        .addOption(new Option("--output <format>", "output format: json prints {stack, network, dseq, amount, denom, tx}").choices(["text", "json"]).default("text"))
         .addHelpText("after", exitCodes("deposited", "the deposit transaction failed", "usage errors, a bad amount, a missing network or wallet"));
     },
     async run(command, { loadCommands }) {
