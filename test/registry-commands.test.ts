@@ -312,35 +312,41 @@ describe.skipIf(!mustRun)(suiteName, () => {
     });
     afterAll(async () => registry?.stop());
 
-    it("asks the registry where the upload stands, starts the layer over when it was dropped, and stores it byte for byte", async () => {
-      const proxy = await startKillingProxy(registry.url, { afterBytes: 20 * 1024 * 1024, kills: 1 });
-      try {
-        const host = `127.0.0.1:${proxy.port}`;
-        const image = testImage(200 * 1024 * 1024);
-        const src = join(dir, "big");
-        writeLayout(src, [{ image }], "big");
-        const source = await openSource(src, "big");
-        const client = new RegistryClient(host, { allowHttp: true });
-        const retries: string[] = [];
-        const outcome = await uploadBlob(client, "team/big", source.blob({ mediaType: image.layer.mediaType, digest: image.layer.digest, size: image.layer.size }), {
-          chunkSize: 64 * 1024 * 1024,
-          onRetry: (m) => retries.push(m),
-        });
-        expect(outcome).toBe("uploaded");
-        expect(proxy.killed).toBe(1);
-        expect(retries.length).toBeGreaterThanOrEqual(1);
-        // Distribution 2.8 cancels an upload whose PATCH broke off (the offset in its _state token
-        // no longer matches the bytes it kept), so the upload status is gone and the layer starts
-        // over; a registry that keeps the upload answers its status with a Range to resume from.
-        expect(retries.join("\n")).toMatch(/no longer knows it; starting the upload again \(attempt 2 of 4\)/);
-        // The bytes the registry stored, read straight from its storage, hash to the digest.
-        const hex = image.layer.digest.slice(7);
-        const stored = join(registry.storageRoot, "docker/registry/v2/blobs/sha256", hex.slice(0, 2), hex, "data");
-        expect(sha256File(stored)).toBe(image.layer.digest);
-        expect(statSync(stored).size).toBe(image.layer.size);
-      } finally {
-        await proxy.close();
-      }
-    }, 300_000);
+    for (const mode of [{ name: "streamed in one PATCH (the default)", chunkSize: undefined }, { name: "in 64 MiB chunks", chunkSize: 64 * 1024 * 1024 }]) {
+      it(`${mode.name}: asks the registry where the upload stands, starts the layer over when it was dropped, and stores it byte for byte`, async () => {
+        const proxy = await startKillingProxy(registry.url, { afterBytes: 20 * 1024 * 1024, kills: 1 });
+        try {
+          const host = `127.0.0.1:${proxy.port}`;
+          const image = testImage(200 * 1024 * 1024);
+          const src = join(dir, "big");
+          writeLayout(src, [{ image }], "big");
+          const source = await openSource(src, "big");
+          const client = new RegistryClient(host, { allowHttp: true });
+          const retries: string[] = [];
+          const progress: number[] = [];
+          const repository = `team/big-${mode.chunkSize ?? "stream"}`;
+          const outcome = await uploadBlob(client, repository, source.blob({ mediaType: image.layer.mediaType, digest: image.layer.digest, size: image.layer.size }), {
+            ...(mode.chunkSize ? { chunkSize: mode.chunkSize } : {}),
+            onRetry: (m) => retries.push(m),
+            onProgress: (done) => progress.push(done),
+          });
+          expect(outcome).toBe("uploaded");
+          expect(proxy.killed).toBe(1);
+          // Distribution 2.8 cancels an upload whose PATCH broke off (the offset in its _state token
+          // no longer matches the bytes it kept), so the upload status is gone and the layer starts
+          // over; a registry that keeps the upload answers its status with a Range to resume from.
+          expect(retries.join("\n")).toMatch(/no longer knows it; starting the upload again \(attempt 2 of 4\)/);
+          expect(progress.at(-1)).toBe(image.layer.size);
+          expect(progress).toContain(0);
+          // The bytes the registry stored, read straight from its storage, hash to the digest.
+          const hex = image.layer.digest.slice(7);
+          const stored = join(registry.storageRoot, "docker/registry/v2/blobs/sha256", hex.slice(0, 2), hex, "data");
+          expect(sha256File(stored)).toBe(image.layer.digest);
+          expect(statSync(stored).size).toBe(image.layer.size);
+        } finally {
+          await proxy.close();
+        }
+      }, 300_000);
+    }
   });
 });

@@ -62,6 +62,17 @@ function streamedBlob(client: RegistryClient, repository: string, d: Descriptor)
   return {
     digest: d.digest,
     size: d.size,
+    stream: (offset) =>
+      (async function* () {
+        await reopen(offset);
+        const current = reader!;
+        for (;;) {
+          const { done, value } = await current.read();
+          if (done) return;
+          position += value.length;
+          yield value;
+        }
+      })(),
     async read(offset, length) {
       if (!reader || offset !== position) await reopen(offset);
       const out = new Uint8Array(length);

@@ -9,7 +9,8 @@ import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile, mkdtemp } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { Writable } from "node:stream";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { FetchedManifest, RegistryClient } from "./client.js";
 import { RegistryError } from "./client.js";
 import { parseManifest, selectPlatform, type Descriptor, type Platform } from "./manifest.js";
@@ -128,21 +129,23 @@ async function fetchBlob(client: RegistryClient, repository: string, d: Descript
   const { stream, response } = await client.openBlob(repository, d.digest);
   const hash = createHash("sha256");
   let received = 0;
-  const out = createWriteStream(partial);
   const via = response.redirects.length > 0 ? ` (served by ${new URL(response.url).origin})` : "";
   try {
-    const sink = Writable.toWeb(out);
-    const writer = sink.getWriter();
-    for await (const chunk of stream) {
-      received += chunk.length;
-      if (received > d.size) throw new RegistryError(`${short(d.digest)}${via} is longer than the ${d.size} bytes its descriptor says: refusing it`);
-      hash.update(chunk);
-      await writer.write(chunk);
-      onProgress(received);
-    }
-    await writer.close();
+    // Node streams end to end: hashed and counted on the way to the file, with back-pressure.
+    await pipeline(
+      Readable.fromWeb(stream as import("node:stream/web").ReadableStream<Uint8Array>),
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          received += chunk.length;
+          if (received > d.size) throw new RegistryError(`${short(d.digest)}${via} is longer than the ${d.size} bytes its descriptor says: refusing it`);
+          hash.update(chunk);
+          onProgress(received);
+          yield chunk;
+        }
+      },
+      createWriteStream(partial),
+    );
   } catch (err) {
-    out.destroy();
     await rm(partial, { force: true });
     throw err;
   }

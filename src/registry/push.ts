@@ -10,9 +10,10 @@ import { forEachLimited } from "./pool.js";
 import { silentProgress, type Progress } from "./progress.js";
 import { manifestReference, type ImageReference } from "./reference.js";
 import type { ImageSource } from "./sources.js";
-import { DEFAULT_CHUNK_SIZE, short, uploadBlob, type BlobSource, type UploadOutcome } from "./upload.js";
+import { short, uploadBlob, type BlobSource, type UploadOutcome } from "./upload.js";
 
 export interface TransferOptions {
+  /** Upload in PATCHes of at most this many bytes; default: stream each blob in one request. */
   chunkSize?: number;
   /** Blobs in flight at once. */
   concurrency?: number;
@@ -93,7 +94,7 @@ export async function sendBlobs(
     const label = `${d.mediaType.includes("config") ? "config" : "layer"} ${short(d.digest).slice(7)}`;
     options.progress.start(d.digest, label, d.size);
     const outcome = await uploadBlob(client, repository, open(d), {
-      chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
       ...(options.mountFrom ? { mountFrom: options.mountFrom } : {}),
       onProgress: (done) => options.progress.update(d.digest, done),
       onRetry: (message) => options.progress.note(message),

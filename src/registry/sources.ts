@@ -80,7 +80,13 @@ async function readWhole(region: Region): Promise<Uint8Array> {
 }
 
 function regionBlob(digest: string, region: Region): BlobSource {
-  return { digest, size: region.size, read: (offset, length) => readRegion(region.file, region.offset + offset, length) };
+  return { digest, size: region.size, read: (offset, length) => readRegion(region.file, region.offset + offset, length), stream: (offset) => streamRegion(region, offset) };
+}
+
+/** Bytes of a region from `offset` to its end, read in 1 MiB pieces. */
+function streamRegion(region: Region, offset: number): AsyncIterable<Uint8Array> {
+  if (offset >= region.size) return (async function* () {})();
+  return createReadStream(region.file, { start: region.offset + offset, end: region.offset + region.size - 1, highWaterMark: 1024 * 1024 }) as AsyncIterable<Uint8Array>;
 }
 
 async function openLayout(kind: SourceKind, path: string, locate: (name: string) => Promise<Region | undefined>, tag: string | undefined): Promise<ImageSource> {
@@ -111,17 +117,25 @@ async function openLayout(kind: SourceKind, path: string, locate: (name: string)
     root,
     manifest,
     blob(descriptor) {
+      const region = async (): Promise<Region> => {
+        let found = regions.get(descriptor.digest);
+        if (!found) {
+          found = await blobRegion(descriptor.digest, descriptor.size);
+          regions.set(descriptor.digest, found);
+        }
+        return found;
+      };
       return {
         digest: descriptor.digest,
         size: descriptor.size,
-        async read(offset, length) {
-          let region = regions.get(descriptor.digest);
-          if (!region) {
-            region = await blobRegion(descriptor.digest, descriptor.size);
-            regions.set(descriptor.digest, region);
-          }
-          return readRegion(region.file, region.offset + offset, length);
+        read: async (offset, length) => {
+          const r = await region();
+          return readRegion(r.file, r.offset + offset, length);
         },
+        stream: (offset) =>
+          (async function* () {
+            yield* streamRegion(await region(), offset);
+          })(),
       };
     },
   };

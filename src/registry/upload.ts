@@ -2,7 +2,9 @@
  * Uploading one blob (distribution-spec "Pushing blobs"):
  * - skipped when the repository already has it (HEAD);
  * - mounted from another repository of the same registry when one is named (`?mount=&from=`);
- * - one PUT when it fits in a chunk, else PATCH chunk by chunk and a closing PUT;
+ * - small blobs in one PUT; larger ones streamed from disk in one PATCH (as docker and skopeo do:
+ *   nothing is held in memory), or, with a chunk size, PATCH chunk by chunk (for proxies that
+ *   limit request bodies, such as Akash's ingress at 100 MiB); then a closing PUT;
  * - when a request fails mid-way (connection reset, 5xx), the upload's status (GET on its URL)
  *   says how many bytes the registry kept, and the upload goes on from there; when the registry
  *   has forgotten the upload, the blob starts over with a new one, a few times at most.
@@ -17,12 +19,15 @@ export interface BlobSource {
   size: number;
   /** Bytes [offset, offset + length) of the blob. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** The blob from `offset` to its end, as it is read (no buffering of the whole). */
+  stream?(offset: number): AsyncIterable<Uint8Array>;
 }
 
 export type UploadOutcome = "uploaded" | "exists" | "mounted";
 
 export interface UploadOptions {
-  chunkSize: number;
+  /** PATCH at most this many bytes at a time; undefined streams each blob in one PATCH. */
+  chunkSize?: number;
   /** Another repository on the same registry that may hold the blob. */
   mountFrom?: string;
   /** Bytes confirmed so far (may go back when an upload starts over). */
@@ -33,6 +38,9 @@ export interface UploadOptions {
   onRetry?: (message: string) => void;
 }
 
+/** Blobs up to this size go in one PUT: one request instead of three. */
+export const MONOLITHIC_LIMIT = 4 * 1024 * 1024;
+/** The chunk size when a blob cannot be streamed (a source without `stream`). */
 export const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
 
 export async function uploadBlob(client: RegistryClient, repository: string, blob: BlobSource, options: UploadOptions): Promise<UploadOutcome> {
@@ -86,7 +94,7 @@ function uploadLocation(client: RegistryClient, response: HttpResponse, what: st
 /** Sends the bytes from where the registry says the upload stands; resumes after failures. */
 async function sendContent(client: RegistryClient, repository: string, blob: BlobSource, startLocation: string, options: UploadOptions): Promise<void> {
   let location = startLocation;
-  if (blob.size <= options.chunkSize) {
+  if (blob.size <= Math.min(options.chunkSize ?? MONOLITHIC_LIMIT, MONOLITHIC_LIMIT)) {
     const body = await blob.read(0, blob.size);
     const response = await client.session.send(withDigest(location, blob.digest), {
       method: "PUT",
@@ -99,11 +107,14 @@ async function sendContent(client: RegistryClient, repository: string, blob: Blo
     options.onProgress?.(blob.size);
     return;
   }
+  const streaming = options.chunkSize === undefined && blob.stream !== undefined;
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   let offset = 0;
   let resumes = 0;
   while (offset < blob.size) {
-    const length = Math.min(options.chunkSize, blob.size - offset);
-    const body = await blob.read(offset, length);
+    const length = streaming ? blob.size - offset : Math.min(chunkSize, blob.size - offset);
+    const from = offset;
+    const body = streaming ? counting(blob.stream!(offset), (sent) => options.onProgress?.(from + sent)) : await blob.read(offset, length);
     let response: HttpResponse;
     try {
       response = await client.session.send(location, {
@@ -159,6 +170,16 @@ export function rangeEnd(header: string | null): number | undefined {
   if (!match) return undefined;
   const end = Number(match[2]);
   return end === 0 ? 0 : end + 1;
+}
+
+/** Passes a stream through, reporting the bytes gone so far (for progress bars). */
+async function* counting(source: AsyncIterable<Uint8Array>, onBytes: (sent: number) => void): AsyncIterable<Uint8Array> {
+  let sent = 0;
+  for await (const chunk of source) {
+    sent += chunk.length;
+    onBytes(sent);
+    yield chunk;
+  }
 }
 
 function finish(client: RegistryClient, response: HttpResponse, blob: BlobSource): void {

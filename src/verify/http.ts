@@ -8,7 +8,8 @@
 export interface HttpRequest {
   method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
   headers?: Record<string, string>;
-  body?: Uint8Array;
+  /** Bytes, or a stream of them (a blob upload read from disk as it is sent). */
+  body?: Uint8Array | AsyncIterable<Uint8Array>;
   /** Follow 301/302/303/307/308 (GET and HEAD only). Default true. */
   followRedirects?: boolean;
   /** Allow plain http:// redirect targets. */
@@ -71,7 +72,8 @@ export async function httpRequest(url: string, request: HttpRequest = {}): Promi
     const response = await send(current, {
       method,
       headers,
-      ...(request.body ? { body: request.body } : {}),
+      // A streamed body needs half-duplex (fetch's rule for request streams); it cannot be re-sent.
+      ...(request.body ? (request.body instanceof Uint8Array ? { body: request.body } : { body: request.body as unknown as ReadableStream<Uint8Array>, duplex: "half" }) : {}),
       redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),
     });
