@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runRegistry, type RegistryFlags } from "../src/cli/registry.js";
@@ -303,50 +303,70 @@ describe.skipIf(!mustRun)(suiteName, () => {
     }, 60_000);
   });
 
-  describe("a 200 MiB layer whose upload connection is killed mid-way", () => {
+  describe("a 200 MiB layer whose upload connection is killed mid-way, on Debian's Distribution 2.8", () => {
     let registry: RunningRegistry;
-    let dir: string;
     beforeAll(async () => {
-      dir = tempDir("registry-resume");
       registry = await startDockerRegistry();
     });
     afterAll(async () => registry?.stop());
-
-    for (const mode of [{ name: "streamed in one PATCH (the default)", chunkSize: undefined }, { name: "in 64 MiB chunks", chunkSize: 64 * 1024 * 1024 }]) {
-      it(`${mode.name}: asks the registry where the upload stands, starts the layer over when it was dropped, and stores it byte for byte`, async () => {
-        const proxy = await startKillingProxy(registry.url, { afterBytes: 20 * 1024 * 1024, kills: 1 });
-        try {
-          const host = `127.0.0.1:${proxy.port}`;
-          const image = testImage(200 * 1024 * 1024);
-          const src = join(dir, "big");
-          writeLayout(src, [{ image }], "big");
-          const source = await openSource(src, "big");
-          const client = new RegistryClient(host, { allowHttp: true });
-          const retries: string[] = [];
-          const progress: number[] = [];
-          const repository = `team/big-${mode.chunkSize ?? "stream"}`;
-          const outcome = await uploadBlob(client, repository, source.blob({ mediaType: image.layer.mediaType, digest: image.layer.digest, size: image.layer.size }), {
-            ...(mode.chunkSize ? { chunkSize: mode.chunkSize } : {}),
-            onRetry: (m) => retries.push(m),
-            onProgress: (done) => progress.push(done),
-          });
-          expect(outcome).toBe("uploaded");
-          expect(proxy.killed).toBe(1);
-          // Distribution 2.8 cancels an upload whose PATCH broke off (the offset in its _state token
-          // no longer matches the bytes it kept), so the upload status is gone and the layer starts
-          // over; a registry that keeps the upload answers its status with a Range to resume from.
-          expect(retries.join("\n")).toMatch(/no longer knows it; starting the upload again \(attempt 2 of 4\)/);
-          expect(progress.at(-1)).toBe(image.layer.size);
-          expect(progress).toContain(0);
-          // The bytes the registry stored, read straight from its storage, hash to the digest.
-          const hex = image.layer.digest.slice(7);
-          const stored = join(registry.storageRoot, "docker/registry/v2/blobs/sha256", hex.slice(0, 2), hex, "data");
-          expect(sha256File(stored)).toBe(image.layer.digest);
-          expect(statSync(stored).size).toBe(image.layer.size);
-        } finally {
-          await proxy.close();
-        }
-      }, 300_000);
-    }
+    // Distribution 2.8 cancels an upload whose PATCH broke off (the offset in its _state token no
+    // longer matches the bytes it kept), so the upload status is gone and the layer starts over.
+    killedUploadTests(() => registry, /no longer knows it; starting the upload again \(attempt 2 of 4\)/);
   });
 });
+
+/** CNCF Distribution v3, the registry stack's engine, built by scripts/build-tools.sh. */
+const DISTRIBUTION_V3 = resolve(import.meta.dirname, "..", ".cache", "tools", "bin", "registry");
+const v3Found = existsSync(DISTRIBUTION_V3);
+
+describe.skipIf(!v3Found && !process.env.CI)(v3Found ? "registry uploads against CNCF Distribution v3 (the registry stack's engine)" : `registry uploads against Distribution v3 (SKIPPED locally: ${DISTRIBUTION_V3} is not built; run scripts/build-tools.sh)`, () => {
+  let registry: RunningRegistry;
+  beforeAll(async () => {
+    if (!v3Found) throw new Error(`${DISTRIBUTION_V3} is not built: run scripts/build-tools.sh`);
+    registry = await startDockerRegistry({ kind: "none" }, { binary: DISTRIBUTION_V3 });
+  });
+  afterAll(async () => registry?.stop());
+  // Distribution 3 keeps what arrived before the connection died and says so in the upload's
+  // status (Range: 0-20971519): the upload goes on from byte 20 MiB, nothing is sent twice.
+  killedUploadTests(() => registry, /the registry kept 20971520 bytes, resuming from there/);
+});
+
+function killedUploadTests(registryOf: () => RunningRegistry, expectedRetry: RegExp): void {
+  const modes = [
+    { name: "streamed in one PATCH (the default)", chunkSize: undefined },
+    { name: "in 64 MiB chunks", chunkSize: 64 * 1024 * 1024 },
+  ];
+  for (const mode of modes) {
+    it(`${mode.name}: after the connection dies at 20 MiB, asks the registry where the upload stands, goes on, and stores the layer byte for byte`, async () => {
+      const registry = registryOf();
+      const proxy = await startKillingProxy(registry.url, { afterBytes: 20 * 1024 * 1024, kills: 1 });
+      try {
+        const host = `127.0.0.1:${proxy.port}`;
+        const image = testImage(200 * 1024 * 1024);
+        const src = join(tempDir("registry-resume"), "big");
+        writeLayout(src, [{ image }], "big");
+        const source = await openSource(src, "big");
+        const client = new RegistryClient(host, { allowHttp: true });
+        const retries: string[] = [];
+        const progress: number[] = [];
+        const outcome = await uploadBlob(client, `team/big-${mode.chunkSize ?? "stream"}`, source.blob({ mediaType: image.layer.mediaType, digest: image.layer.digest, size: image.layer.size }), {
+          ...(mode.chunkSize ? { chunkSize: mode.chunkSize } : {}),
+          onRetry: (m) => retries.push(m),
+          onProgress: (done) => progress.push(done),
+        });
+        expect(outcome).toBe("uploaded");
+        expect(proxy.killed).toBe(1);
+        expect(retries).toHaveLength(1);
+        expect(retries[0]).toMatch(expectedRetry);
+        expect(progress.at(-1)).toBe(image.layer.size);
+        // The bytes the registry stored, read straight from its storage, hash to the digest.
+        const hex = image.layer.digest.slice(7);
+        const stored = join(registry.storageRoot, "docker/registry/v2/blobs/sha256", hex.slice(0, 2), hex, "data");
+        expect(sha256File(stored)).toBe(image.layer.digest);
+        expect(statSync(stored).size).toBe(image.layer.size);
+      } finally {
+        await proxy.close();
+      }
+    }, 300_000);
+  }
+}
