@@ -187,7 +187,13 @@ function report(err: unknown, io: RegistryIo): number {
   }
   // fetch's "fetch failed" hides ECONNREFUSED or a certificate problem in its cause.
   if (err instanceof TypeError || (err instanceof Error && (err as NodeJS.ErrnoException).code !== undefined)) {
-    say(`${describeError(err)}: is the registry running and reachable at that host? (plain-http registries need --allow-http; a private CA needs --ca FILE)`);
+    const code = ((err as { cause?: { code?: unknown } }).cause?.code ?? (err as { code?: unknown }).code) as string | undefined;
+    const tls = typeof code === "string" && /CERT|SELF_SIGNED|UNABLE_TO_|ALTNAME/.test(code);
+    say(
+      tls
+        ? `${describeError(err)}: TLS is always verified; if the registry uses a private CA (Caddy's local CA in a rehearsal), pass --ca FILE with that CA's PEM`
+        : `${describeError(err)}: is the registry running and reachable at that host? (plain-http registries need --allow-http; a private CA needs --ca FILE)`,
+    );
     return EXIT_FAILED;
   }
   throw err;

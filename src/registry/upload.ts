@@ -65,7 +65,9 @@ export async function uploadBlob(client: RegistryClient, repository: string, blo
       return "uploaded";
     } catch (err) {
       lastError = err;
-      if (err instanceof RegistryError && err.status !== undefined && err.status < 500 && err.status !== 404 && err.status !== 408 && err.status !== 429) throw err;
+      // Network failures, 5xx, a forgotten upload (404), 408 and 429 are worth another try;
+      // other answers (refused, invalid, a downgrade to http) will not change on a retry.
+      if (err instanceof RegistryError && (err.status === undefined || (err.status < 500 && ![404, 408, 429].includes(err.status)))) throw err;
       if (attempt < attempts) {
         options.onRetry?.(`${short(blob.digest)}: ${(err as Error).message}; starting the upload again (attempt ${attempt + 1} of ${attempts})`);
         options.onProgress?.(0);
@@ -88,7 +90,15 @@ async function startUpload(client: RegistryClient, repository: string, digest: s
 function uploadLocation(client: RegistryClient, response: HttpResponse, what: string): string {
   const location = response.headers.get("location");
   if (!location) throw new RegistryError(`${what} on ${client.host} answered ${response.status} without a Location, so the upload cannot go on`);
-  return new URL(location, response.url).href;
+  const next = new URL(location, response.url);
+  // Credentials go with every upload request: never from https down to plain http.
+  if (next.protocol === "http:" && new URL(response.url).protocol === "https:") {
+    throw new RegistryError(
+      `${client.host} answered ${what} with a plain-http upload URL (${next.origin}), which would send the login unencrypted: ` +
+        `the registry does not know it is behind TLS; have the proxy send X-Forwarded-Proto: https, or set Distribution's http.relativeurls: true`,
+    );
+  }
+  return next.href;
 }
 
 /** Sends the bytes from where the registry says the upload stands; resumes after failures. */
