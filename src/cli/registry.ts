@@ -167,11 +167,11 @@ export async function runRegistry(action: string, args: readonly string[], flags
         return EXIT_FAILED;
     }
   } catch (err) {
-    return report(err, io);
+    return report(err, io, args[0]);
   }
 }
 
-function report(err: unknown, io: RegistryIo): number {
+function report(err: unknown, io: RegistryIo, target: string | undefined): number {
   const say = (text: string) => io.write("stderr", `${PROGRAM}: ${text}\n`);
   if (err instanceof UsageError || err instanceof ReferenceError || err instanceof SourceError || err instanceof TarError) {
     say(err.message);
@@ -189,10 +189,11 @@ function report(err: unknown, io: RegistryIo): number {
   if (err instanceof TypeError || (err instanceof Error && (err as NodeJS.ErrnoException).code !== undefined)) {
     const code = ((err as { cause?: { code?: unknown } }).cause?.code ?? (err as { code?: unknown }).code) as string | undefined;
     const tls = typeof code === "string" && /CERT|SELF_SIGNED|UNABLE_TO_|ALTNAME/.test(code);
+    const where = target ? `${target}: ` : "";
     say(
       tls
-        ? `${describeError(err)}: TLS is always verified; if the registry uses a private CA (Caddy's local CA in a rehearsal), pass --ca FILE with that CA's PEM`
-        : `${describeError(err)}: is the registry running and reachable at that host? (plain-http registries need --allow-http; a private CA needs --ca FILE)`,
+        ? `${where}${describeError(err)}: TLS is always verified; if the registry uses a private CA (Caddy's local CA in a rehearsal), pass --ca FILE with that CA's PEM`
+        : `${where}${describeError(err)}: is the registry running and reachable at that host? (plain-http registries need --allow-http; a private CA needs --ca FILE)`,
     );
     return EXIT_FAILED;
   }
