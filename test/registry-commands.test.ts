@@ -19,6 +19,7 @@ import { listRepositories, listTags } from "../src/registry/inspect.js";
 import { openSource } from "../src/registry/sources.js";
 import { uploadBlob } from "../src/registry/upload.js";
 import { pushImage } from "../src/registry/push.js";
+import { saveGeneratedSecrets } from "../src/stack/secret-store.js";
 import {
   DOCKER_REGISTRY,
   HTPASSWD,
@@ -251,6 +252,38 @@ describe.skipIf(!mustRun)(suiteName, () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/run `akash-stack registry login 127\.0\.0\.1:\d+` first/);
     });
+  });
+
+  describe("login --stack registry", () => {
+    let registry: RunningRegistry;
+    let dir: string;
+    beforeAll(async () => {
+      dir = tempDir("registry-stack-login");
+      // The admin password the stack generated on its first deploy, as the registry's htpasswd has it.
+      await saveGeneratedSecrets(join(dir, "home"), { REGISTRY_ADMIN_PASSWORD: "generated-Secret-1" });
+      writeHtpasswd(join(dir, "htpasswd"), "admin", "generated-Secret-1");
+      registry = await startDockerRegistry({ kind: "htpasswd", file: join(dir, "htpasswd") });
+    });
+    afterAll(async () => registry?.stop());
+
+    it("logs in as the stack's declared admin with its generated password, checked first", async () => {
+      const host = `127.0.0.1:${registry.port}`;
+      const env = { DOCKER_CONFIG: join(dir, "docker"), AKASH_STACK_HOME: join(dir, "home"), PATH: process.env.PATH };
+      const run = await cli("login", [host], { stack: "registry", output: "json" }, env);
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ host, username: "admin" });
+      expect(run.stdout + run.stderr).not.toContain("generated-Secret-1");
+      const config = JSON.parse(readFileSync(join(dir, "docker", "config.json"), "utf8")) as { auths: Record<string, { auth: string }> };
+      expect(Buffer.from(config.auths[host]!.auth, "base64").toString()).toBe("admin:generated-Secret-1");
+
+      const stale = await cli("login", [host], { stack: "registry" }, { ...env, REGISTRY_ADMIN_PASSWORD: "an-old-one" });
+      expect(stale.code).toBe(1);
+      expect(stale.stderr).toMatch(/refused the credentials of user "admin".*generated password may be out of date/);
+
+      const none = await cli("login", [host], { stack: "registry" }, { ...env, AKASH_STACK_HOME: join(dir, "empty-home") });
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/secret REGISTRY_ADMIN_PASSWORD, which is neither in the environment nor generated yet/);
+    }, 60_000);
   });
 
   describe("with token auth and a credential helper", () => {
