@@ -15,7 +15,6 @@ import type { RegistryCredentials } from "../verify/oci-auth.js";
 import { AuthError } from "../verify/oci-auth.js";
 import { HttpError } from "../verify/http.js";
 import { describeError } from "../verify/report.js";
-import { CidError } from "../verify/cid.js";
 import { RegistryClient, RegistryError } from "../registry/client.js";
 import { copyImage } from "../registry/copy.js";
 import { CredentialStoreError, eraseCredentials, getCredentials, storeCredentials } from "../registry/docker-config.js";
@@ -181,7 +180,7 @@ function report(err: unknown, io: RegistryIo, target: string | undefined): numbe
     say(err.message);
     return EXIT_USAGE;
   }
-  if (err instanceof AuthError || err instanceof RegistryError || err instanceof ManifestError || err instanceof CredentialStoreError || err instanceof HttpError || err instanceof CidError) {
+  if (err instanceof AuthError || err instanceof RegistryError || err instanceof ManifestError || err instanceof CredentialStoreError || err instanceof HttpError || (err instanceof Error && err.name === "CidError")) {
     say(err.message);
     return EXIT_FAILED;
   }

@@ -7,7 +7,6 @@
  * gateway, its sha256 must be the layer's digest, and re-importing the bytes with Kubo's `ipfs add`
  * defaults (verify/cid.ts) must give the CID; `served` says whether the gateway answered 200.
  */
-import { fileMatchesCid, parseCid } from "../verify/cid.js";
 import { httpRequest } from "../verify/http.js";
 import { sha256Digest } from "../verify/oci-image.js";
 import { RegistryError, redact, type RegistryClient } from "./client.js";
@@ -83,6 +82,8 @@ async function ipfsOf(client: RegistryClient, repository: string, layer: Descrip
   if (!location || !match?.[1]) return {};
   const cid = match[1];
   const ipfs: IpfsLayerInfo = { cid, gateway: redact(location), served: false };
+  // The UnixFS importer loads only where layers live on IPFS: push and pull never need it.
+  const { fileMatchesCid, parseCid } = await import("../verify/cid.js");
   try {
     parseCid(cid);
   } catch (err) {
