@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile, mkdtemp } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { FetchedManifest, RegistryClient } from "./client.js";
 import { RegistryError } from "./client.js";
@@ -132,19 +132,16 @@ async function fetchBlob(client: RegistryClient, repository: string, d: Descript
   const via = response.redirects.length > 0 ? ` (served by ${new URL(response.url).origin})` : "";
   try {
     // Node streams end to end: hashed and counted on the way to the file, with back-pressure.
-    await pipeline(
-      Readable.fromWeb(stream as import("node:stream/web").ReadableStream<Uint8Array>),
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          received += chunk.length;
-          if (received > d.size) throw new RegistryError(`${short(d.digest)}${via} is longer than the ${d.size} bytes its descriptor says: refusing it`);
-          hash.update(chunk);
-          onProgress(received);
-          yield chunk;
-        }
+    const check = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        if (received > d.size) return done(new RegistryError(`${short(d.digest)}${via} is longer than the ${d.size} bytes its descriptor says: refusing it`));
+        hash.update(chunk);
+        onProgress(received);
+        done(null, chunk);
       },
-      createWriteStream(partial),
-    );
+    });
+    await pipeline(Readable.fromWeb(stream as import("node:stream/web").ReadableStream<Uint8Array>, { highWaterMark: 1024 * 1024 }), check, createWriteStream(partial, { highWaterMark: 1024 * 1024 }));
   } catch (err) {
     await rm(partial, { force: true });
     throw err;
