@@ -230,6 +230,33 @@ describe.skipIf(!mustRun)(suiteName, () => {
       expect(gone.stderr).toMatch(/has no manifest v1 \(HTTP 404\)/);
     }, 60_000);
 
+    it("copies to another registry by streaming, byte for byte, keeping the digest; one platform with --platform", async () => {
+      const other = await startDockerRegistry();
+      try {
+        const otherHost = `127.0.0.1:${other.port}`;
+        const amd = testImage();
+        const arm = testImage(2 * 1024 * 1024);
+        const src = join(dir, "copy-multi");
+        const { rootDigest } = writeLayout(src, [{ image: amd, platform: { os: "linux", architecture: "amd64" } }, { image: arm, platform: { os: "linux", architecture: "arm64" } }], "m");
+        expect((await cli("push", [`${host}/team/cp:m`, src], {}, env)).code).toBe(0);
+
+        const all = await cli("copy", [`${host}/team/cp:m`, `${otherHost}/mirror/cp:m`], { output: "json" }, env);
+        expect(all.code, all.stderr).toBe(0);
+        const report = JSON.parse(all.stdout) as { digest: string; blobs: Array<{ outcome: string }> };
+        expect(report.digest).toBe(rootDigest);
+        expect(report.blobs.every((b) => b.outcome === "uploaded")).toBe(true);
+        const back = join(dir, "copied-back");
+        expect((await cli("pull", [`${otherHost}/mirror/cp:m`, back], {}, env)).code).toBe(0);
+        expect(layoutBlobs(back)).toEqual(layoutBlobs(src));
+
+        const one = await cli("copy", [`${host}/team/cp:m`, `${otherHost}/mirror/arm:1`], { platform: "linux/arm64", output: "json" }, env);
+        expect(one.code, one.stderr).toBe(0);
+        expect((JSON.parse(one.stdout) as { digest: string }).digest).toBe(arm.manifestDigest);
+      } finally {
+        await other.stop();
+      }
+    }, 60_000);
+
     it("says what is wrong, with exit 2, for bad references and sources", async () => {
       const noHost = await cli("push", ["app:v1", dir], {}, env);
       expect(noHost.code).toBe(2);
