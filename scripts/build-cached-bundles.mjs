@@ -19,7 +19,7 @@ import { build } from "esbuild";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { Script } from "node:vm";
 
 const require = createRequire(import.meta.url);
@@ -296,6 +296,9 @@ async function wrappedBundle(entry, options = {}) {
   return (await wrappedBundleWithMetafile(entry, options)).source;
 }
 
+/** Every file these bundles were made from, for the third-party notices (scripts/third-party-notices.mjs). */
+export const bundledInputs = new Set();
+
 async function wrappedBundleWithMetafile(entry, options = {}) {
   const result = await build({
     entryPoints: [entry],
@@ -308,7 +311,9 @@ async function wrappedBundleWithMetafile(entry, options = {}) {
     write: false,
     logLevel: "warning",
     ...options,
+    metafile: true,
   });
+  for (const input of Object.keys(result.metafile.inputs)) bundledInputs.add(input);
   return { source: `(function (module, exports, require, __filename) {${result.outputFiles[0].text}\n})`, metafile: result.metafile };
 }
 
@@ -355,7 +360,9 @@ function assertAscii(source, name) {
 /** Writes `source` to `file`, evaluates it as the loader does, and returns the script and its exports. */
 function writeAndEvaluate(file, source) {
   writeFileSync(file, source);
-  const script = new Script(source, { filename: file });
+  // The same location-independent name as the loader (scriptNameOf in src/sdl/cached-script.ts):
+  // V8 keeps it in the cache, and traces would otherwise show this build's folder on every install.
+  const script = new Script(source, { filename: `akash-stack/dist/chunks/${basename(file)}` });
   const module = { exports: {} };
   script.runInThisContext()(module, module.exports, createRequire(file), file);
   return { script, exports: module.exports };
@@ -443,7 +450,6 @@ const WARM_UP_MNEMONIC = "abandon abandon abandon abandon abandon abandon abando
 export async function buildChainVendor(folder, root) {
   const file = join(folder, "chain-vendor.cjs");
   const { source, metafile } = await wrappedBundleWithMetafile(join(root, "src", "chain", "cosmos", "vendor-entry.ts"), {
-    metafile: true,
     plugins: [oneNobleCurves()],
   });
   const curves = Object.keys(metafile.inputs).filter((path) => /@noble\/curves\/(esm\/)?secp256k1\.js$/.test(path));

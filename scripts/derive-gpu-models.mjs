@@ -111,6 +111,13 @@ function render(vendors, provenance) {
   }
   lines.push("};");
   lines.push("");
+  // A type of the NVIDIA names, so a stack's `gpu.models` is checked by the compiler: Go's SDL
+  // parser reads only the nvidia vendor (rule gpu-vendor-unsupported).
+  const nvidia = [...(vendors.get("nvidia")?.keys() ?? [])].sort(byName);
+  lines.push("/** The NVIDIA model names providers advertise: what a stack's `gpu.models[].model` accepts. */");
+  lines.push("export type NvidiaGpuModel =");
+  for (const [i, model] of nvidia.entries()) lines.push(`  | ${JSON.stringify(model)}${i === nvidia.length - 1 ? ";" : ""}`);
+  lines.push("");
   lines.push("/** vendor → the model names providers advertise. */");
   lines.push("export const GPU_MODELS: Readonly<Record<string, ReadonlySet<string>>> = Object.fromEntries(");
   lines.push("  Object.entries(GPU_MODEL_DETAILS).map(([vendor, models]) => [vendor, new Set(Object.keys(models))]),");

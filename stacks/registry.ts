@@ -19,8 +19,7 @@
  *   (OpenRegistry redirects pulls there).
  * - PostgreSQL's volume root holds lost+found, which initdb refuses: PGDATA is a subfolder.
  */
-import { PRICE_SCRIPT_BLOCKS_PER_MONTH, PROVIDER_PRICE_DEFAULTS } from "../src/sdl/prices.js";
-import { defineStack, Size, type PriceProps, type ServiceHandle, type Stack } from "../src/stack/index.js";
+import { defineStack, priceCeiling, Size, type CeilingResources, type PriceProps, type ServiceHandle, type Stack } from "../src/stack/index.js";
 
 /** Kubo's README: below 6 GB and 2 cores expect OOM kills and missed reprovides. */
 const KUBO_MIN_MEMORY_GI = 6;
@@ -46,19 +45,16 @@ const SWARM_UDP_PORT = 4002;
 const PGDATA_MOUNT = "/var/lib/postgresql/data";
 
 /**
- * A service's price ceiling: `headroom` times what a provider at the helm chart's default prices
- * bids for it (registry-audit.md, "Provider prices"; src/sdl/prices.ts has the bid script's full
- * formula, and test/stack-registry.test.ts checks these ceilings against it). Room for providers
- * priced above the defaults and for ACT below 1 USD, where the old 10,000 uact per block per
- * service (about 4,300 USD a month each) let any bid win. The deposit and runway come from the
- * expected price, not from this ceiling (`plan` shows both).
+ * Each service's price ceiling: `headroom` times what a provider at the helm chart's default prices
+ * bids for it (registry-audit.md, "Provider prices"; test/stack-registry.test.ts checks it against
+ * the bid script's full formula). Room for providers priced above the defaults and for ACT below
+ * 1 USD. The deposit and runway come from the expected price, not from this ceiling (`plan` shows both).
  */
-function ceiling(headroom: number, r: { cpu: number; memoryGi: number; ephemeralGi: number; beta3Gi?: number; endpoints?: number; leasedIp?: boolean }): PriceProps {
-  const d = PROVIDER_PRICE_DEFAULTS;
-  const usdPerMonth =
-    r.cpu * d.cpu + r.memoryGi * d.memory + r.ephemeralGi * d.ephemeralStorage + (r.beta3Gi ?? 0) * d.persistentStorage.beta3 + (r.endpoints ?? 0) * d.endpoint + (r.leasedIp ? d.leasedIp : 0);
-  return { amount: Math.ceil((usdPerMonth * 1_000_000 * headroom) / PRICE_SCRIPT_BLOCKS_PER_MONTH) };
+function ceiling(headroom: number, r: Omit<CeilingResources, "persistentGi"> & { beta3Gi?: number }): PriceProps {
+  const { beta3Gi, ...rest } = r;
+  return priceCeiling({ ...rest, persistentGi: { beta3: beta3Gi ?? 0 } }, headroom);
 }
+
 const ENGINES = ["distribution", "openregistry"] as const;
 type Engine = (typeof ENGINES)[number];
 

@@ -67,7 +67,7 @@ describe.skipIf(!BUILT)(TITLE, () => {
   });
 
   it("plan, deploy, status and close a stack", () => {
-    const plan = cli(["plan", "registry", "--network", "local", "--output", "json"]);
+    const plan = cli(["plan", "registry", "--network", "local", "--output", "json", "--detailed-exitcode"]);
     expect(plan.stderr).toBe("");
     expect(plan.code).toBe(2);
     expect(JSON.parse(plan.stdout)).toMatchObject({ decision: { action: "create" } });

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { lintFiles, MAX_FILE_BYTES } from "../src/lint/run.js";
 import { BASE } from "./support/sdl-cases.js";
 import { CLI, ensureBuilt } from "./support/built-cli.js";
+import { openPathTo, unprivileged } from "./support/unprivileged.js";
 
 // Lets the in-process runner test below make the engine throw; the CLI runs in its own process.
 vi.mock("../src/sdl/index.js", async (importOriginal) => {
@@ -69,14 +70,14 @@ interface Run {
 
 interface JsonReport {
   files: Array<{ path: string; findings: Array<Record<string, unknown> & { ruleId: string; severity: string; message: string }> }>;
-  summary: { files: number; errors: number; warnings: number };
+  summary: { files: number; errors: number; warnings: number; skipped: number; suppressed: number };
 }
 
 let work: string;
 
 /** Runs `akash-stack ARGS...`, with `input` on its standard input (none: an empty pipe). */
-function cli(args: string[], cwd = work, input: string | Buffer = ""): Run {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", timeout: 20_000, input });
+function cli(args: string[], cwd = work, input: string | Buffer = "", as?: { uid: number; gid: number }): Run {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", timeout: 20_000, input, ...as });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -218,12 +219,12 @@ describe("missing and unreadable input", () => {
     expect(run.stderr).toMatch(/dangling\.yaml: no such file/);
   });
 
-  const isRoot = process.getuid?.() === 0;
-  it.skipIf(isRoot)("exits 2 for a file without read permission (skipped as root, who can read anything)", () => {
+  it("exits 2 for a file without read permission (as nobody when the suite runs as root, who reads anything)", () => {
     const path = file("locked.yaml", VALID_SDL);
     chmodSync(join(work, path), 0o000);
+    openPathTo(join(work, path), tmpdir());
     try {
-      const run = lint([path]);
+      const run = cli(["lint", path], work, "", unprivileged());
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/locked\.yaml: permission denied/);
     } finally {
@@ -280,8 +281,8 @@ describe("json contract", () => {
   it("lists every file, also without findings, with exactly the contract fields", () => {
     const { code, report } = lintJson([file("broken.yaml", BROKEN_YAML), file("valid.yaml", VALID_SDL)]);
     expect(code).toBe(1);
-    expect(Object.keys(report)).toEqual(["files", "summary"]);
-    expect(Object.keys(report.summary)).toEqual(["files", "errors", "warnings"]);
+    expect(Object.keys(report)).toEqual(["files", "skipped", "summary"]);
+    expect(Object.keys(report.summary)).toEqual(["files", "errors", "warnings", "skipped", "suppressed"]);
     expect(report.files.map((f) => f.path)).toEqual(["broken.yaml", "valid.yaml"]);
     for (const f of report.files) expect(Object.keys(f)).toEqual(["path", "findings"]);
     const finding = report.files[0]!.findings.find((f) => f.ruleId === "yaml-syntax")!;
@@ -294,6 +295,8 @@ describe("json contract", () => {
       files: 2,
       errors: all.filter((f) => f.severity === "error").length,
       warnings: all.filter((f) => f.severity === "warning").length,
+      skipped: 0,
+      suppressed: 0,
     });
   });
 
@@ -428,12 +431,12 @@ describe("lintFiles (in process)", () => {
       ["r-a", 2, 9],
       ["r-c", 7, 2],
     ]);
-    expect(report.summary).toEqual({ files: 1, errors: 2, warnings: 2 });
+    expect(report.summary).toEqual({ files: 1, errors: 2, warnings: 2, skipped: 0, suppressed: 0 });
   });
 
   it("applies --ignore before counting", () => {
     const report = lintFiles([file("shuffle.yaml", "# PLEASE-SHUFFLE\n")], { cwd: work, ignore: ["r-a", "r-c"] });
     expect(report.files[0]!.findings.map((f) => f.ruleId)).toEqual(["r-z", "r-b"]);
-    expect(report.summary).toEqual({ files: 1, errors: 1, warnings: 1 });
+    expect(report.summary).toEqual({ files: 1, errors: 1, warnings: 1, skipped: 0, suppressed: 0 });
   });
 });

@@ -41,10 +41,13 @@ async function setup(options: NamecheapEmulatorOptions = {}, io: { interactive?:
 }
 
 describe("dns plan", () => {
-  it("exits 2 and shows the changes when there is something to apply, 0 when there is not", async () => {
+  it("shows the changes and exits 0; with --detailed-exitcode 2 when there is something to apply, 0 when there is not", async () => {
     const { emulator, run } = await setup();
     const plan = await run("plan", { domain: "example.com", record: RECORDS, adopt: true });
-    expect(plan.code).toBe(2);
+    expect(plan.code).toBe(0);
+    const detailed = await run("plan", { domain: "example.com", record: RECORDS, adopt: true, detailedExitcode: true });
+    expect(detailed.code).toBe(2);
+    expect(detailed.out).toBe(plan.out);
     expect(plan.out).toContain("Namecheap zone example.com (EmailType MX, 3 records):\n");
     expect(plan.out).toContain("  ~ registry      A     198.51.100.7 -> 203.0.113.7  (ttl 300)\n");
     expect(plan.out).toContain("  + ipfs          A     203.0.113.7  (ttl 300)\n");
@@ -54,7 +57,7 @@ describe("dns plan", () => {
     expect(emulator.calls("sethosts")).toBe(0);
 
     expect((await run("apply", { domain: "example.com", record: RECORDS, adopt: true, yes: true })).code).toBe(0);
-    const again = await run("plan", { domain: "example.com", record: RECORDS });
+    const again = await run("plan", { domain: "example.com", record: RECORDS, detailedExitcode: true });
     expect(again).toMatchObject({ code: 0, err: "" });
     expect(again.out).toBe("Namecheap zone example.com (EmailType MX, 5 records): up to date, nothing to write\n");
   });
@@ -66,11 +69,12 @@ describe("dns plan", () => {
     expect(plan.err).toContain("akash-stack dns plan: example.com: apply would refuse: registry.example.com has records akash-stack did not create (registry A 198.51.100.7); pass --adopt");
   });
 
-  it("reports bad flags all at once; plan exits 1, apply 2", async () => {
+  it("reports bad flags all at once; plan and apply exit 2, plan --detailed-exitcode 1", async () => {
     const { emulator, run } = await setup();
     const bad = ["registry", "registry=AAAA:2001:db8::1", "ipfs=A:999.1.1.1", "x.other.com.=A:192.0.2.1", "www=CNAME:lb.example.net", "WWW=A:192.0.2.1", "@=CNAME:lb.example.net"];
     const plan = await run("plan", { domain: "example.com", record: bad, ttl: "30" });
-    expect(plan.code).toBe(1);
+    expect(plan.code).toBe(2);
+    expect((await run("plan", { domain: "example.com", record: bad, ttl: "30", detailedExitcode: true })).code).toBe(1);
     expect(plan.err.trim().split("\n")).toHaveLength(7);
     expect(plan.err).toMatch(/^akash-stack dns plan: --ttl "30" is not a TTL: give whole seconds from 60 to 60000 \(default 300\)\n/);
     const apply = await run("apply", { domain: "example.com", record: bad });
@@ -90,7 +94,7 @@ describe("dns plan", () => {
 
   it("says which NAMECHEAP_ variables are missing", async () => {
     const captured = captureIo({ cwd: PROJECT_ROOT, env: { AKASH_STACK_HOME: tempHome() } });
-    expect(await runDns("plan", { domain: "example.com", record: RECORDS }, captured)).toBe(1);
+    expect(await runDns("plan", { domain: "example.com", record: RECORDS }, captured)).toBe(2);
     expect(captured.stderr).toContain("NAMECHEAP_API_USER is not set");
     expect(captured.stderr).toContain("NAMECHEAP_API_KEY is not set");
     expect(captured.stderr).toContain("NAMECHEAP_CLIENT_IP is not set");

@@ -160,6 +160,40 @@ describe("error paths against the emulator", () => {
     expect((await failure(client.getList("example.com"))).message).toContain(`Namecheap error 9999999 "Something new" (not one akash-stack knows`);
   });
 
+  it("retries an HTTP 5xx from Namecheap until it clears, and gives up on one that stays; a 4xx is not retried", async () => {
+    const e = await emulator({ callsPerMinute: Number.POSITIVE_INFINITY });
+    const { client } = clientFor(e);
+    e.inject({ command: "getlist", httpStatus: 503, times: 2 });
+    const before = e.calls("getlist");
+    await expect(client.getList("example.com")).resolves.toBeDefined();
+    expect(e.calls("getlist") - before).toBe(3);
+
+    e.inject({ command: "getlist", httpStatus: 502, times: 10 });
+    const stuck = await failure(client.getList("example.com"));
+    e.clearFaults();
+    expect(stuck.message).toMatch(/Namecheap answered HTTP 502; try again in a few minutes \(gave up after 4 tries\)/);
+
+    const beforeNotFound = e.calls("getlist");
+    e.inject({ command: "getlist", httpStatus: 404, times: 10 });
+    const notFound = await failure(client.getList("example.com"));
+    e.clearFaults();
+    expect(notFound.message).toMatch(/Namecheap answered HTTP 404/);
+    expect(e.calls("getlist") - beforeNotFound).toBe(1);
+  });
+
+  it("retries exactly the transient errors of namecheap.md, written out here rather than read from the table under test", () => {
+    // Server-side and throttling conditions: trying again can succeed.
+    const transient = [500000, 1050900, 2015166, 3031510, 3050750, 3050900, 4022288, 4023330, 5019169, 5050169, 5050900];
+    const retried = Object.entries(NAMECHEAP_ERRORS).filter(([, e]) => e.retryable === true).map(([n]) => Number(n)).sort((a, b) => a - b);
+    expect(retried).toEqual(transient);
+    // Wrong credentials, a refused IP, an unknown domain: trying again only burns the rate limit.
+    for (const fatal of [1010101, 1010102, 1011102, 1011150, 1017101, 2019166, 2016166, 2030288, 2015280]) {
+      expect(NAMECHEAP_ERRORS[fatal], String(fatal)).toBeDefined();
+      expect(NAMECHEAP_ERRORS[fatal]!.retryable ?? false, String(fatal)).toBe(false);
+    }
+    expect(NAMECHEAP_ERRORS[1011102]!.advice).toMatch(/API key is wrong or API access is not enabled/);
+  });
+
   it("an answer that is not XML, and an API that cannot be reached", async () => {
     const html = createServer((_req, res) => res.end("<html><body>maintenance</body></html>"));
     await new Promise<void>((resolve) => html.listen(0, "127.0.0.1", resolve));

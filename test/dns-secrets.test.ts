@@ -29,7 +29,7 @@ beforeAll(async () => {
     return code;
   };
   const records = ["registry=A:203.0.113.7", "ipfs=A:203.0.113.7"];
-  expect(await run("plan", { record: records })).toBe(2);
+  expect(await run("plan", { record: records, detailedExitcode: true })).toBe(2);
   emulator.inject({ command: "gethosts", http405: true, times: 1 }); // a retry message is printed
   expect(await run("apply", { record: records, yes: true, wait: true, waitTimeout: 10 })).toBe(0);
   expect(await run("apply", { record: ["registry=A:203.0.113.8"], yes: true, wait: false })).toBe(0);

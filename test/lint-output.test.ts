@@ -27,6 +27,12 @@ const CONTEXT: FormatContext = { toolVersion: "9.8.7", rules: RULES };
 const FILES: LintReport["files"] = [
   {
     path: "deploy/web.yaml",
+    suppressed: [
+      {
+        finding: { ruleId: "image-tag-latest", severity: "warning", layer: "advice", message: "image busybox:latest unpinned", line: 9, column: 12, path: "/services/smoke/image" },
+        justification: "the smoke test tracks upstream",
+      },
+    ],
     findings: [
       { ruleId: "yaml-syntax", severity: "error", layer: "yaml", message: "Map keys must be unique", line: 3, column: 5, path: "/services/web" },
       {
@@ -42,6 +48,7 @@ const FILES: LintReport["files"] = [
   },
   {
     path: "deploy/db:v1,primary.yaml",
+    suppressed: [],
     findings: [
       {
         ruleId: "denom-uact",
@@ -55,11 +62,11 @@ const FILES: LintReport["files"] = [
       { ruleId: "not-in-catalog", severity: "warning", layer: "provider", message: "odd", line: 21, column: 3, path: "/deployment" },
     ],
   },
-  { path: "clean.yaml", findings: [] },
+  { path: "clean.yaml", findings: [], suppressed: [] },
 ];
-const SUMMARY: LintReport["summary"] = { files: 3, errors: 2, warnings: 2 };
+const SUMMARY: LintReport["summary"] = { files: 3, errors: 2, warnings: 2, skipped: 0, suppressed: 0 };
 
-const REPORT: LintReport = { files: FILES, summary: SUMMARY, inputErrors: [] };
+const REPORT: LintReport = { files: FILES, summary: SUMMARY, skipped: [], inputErrors: [] };
 
 describe("text format", () => {
   it("prints one grep-able line per finding on stdout and the summary on stderr", () => {
@@ -73,13 +80,22 @@ describe("text format", () => {
     });
   });
 
+  it("names each reported rule once on stderr, with what it checks and its page", () => {
+    expect(formatText(REPORT, CONTEXT).stderr).toBe(
+      "  yaml-syntax: The file must be valid YAML whose root is a mapping. https://github.com/akash-stack/akash-stack/blob/main/docs/rules/yaml-syntax.md\n" +
+        "  image-tag-latest: Pin image tags. https://github.com/akash-stack/akash-stack/blob/main/docs/rules/image-tag-latest.md\n" +
+        "  denom-uact: Group prices must be in uact. https://github.com/akash-stack/akash-stack/blob/main/docs/rules/denom-uact.md\n" +
+        "2 errors, 2 warnings in 3 files\n",
+    );
+  });
+
   it("uses singular nouns for one", () => {
-    expect(summaryLine({ files: 1, errors: 1, warnings: 1 })).toBe("1 error, 1 warning in 1 file");
-    expect(summaryLine({ files: 0, errors: 0, warnings: 0 })).toBe("0 errors, 0 warnings in 0 files");
+    expect(summaryLine({ files: 1, errors: 1, warnings: 1, skipped: 0, suppressed: 0 })).toBe("1 error, 1 warning in 1 file");
+    expect(summaryLine({ files: 0, errors: 0, warnings: 0, skipped: 0, suppressed: 0 })).toBe("0 errors, 0 warnings in 0 files");
   });
 
   it("prints nothing on stdout for a clean report", () => {
-    const clean: LintReport = { files: [{ path: "a.yaml", findings: [] }], summary: { files: 1, errors: 0, warnings: 0 }, inputErrors: [] };
+    const clean: LintReport = { files: [{ path: "a.yaml", findings: [], suppressed: [] }], summary: { files: 1, errors: 0, warnings: 0, skipped: 0, suppressed: 0 }, skipped: [], inputErrors: [] };
     expect(formatText(clean)).toEqual({ stdout: "", stderr: "0 errors, 0 warnings in 1 file\n" });
   });
 });
@@ -87,13 +103,13 @@ describe("text format", () => {
 describe("json format", () => {
   it("lists every file, with findings in contract field order, and the summary", () => {
     // inputErrors are not part of the json contract: only files and summary are printed
-    const expected = { files: FILES, summary: SUMMARY };
+    const expected = { files: FILES.map(({ path, findings }) => ({ path, findings })), skipped: [], summary: SUMMARY };
     expect(formatJson(REPORT)).toEqual({ stdout: JSON.stringify(expected, null, 2) + "\n", stderr: "" });
   });
 
   it("emits only the contract fields, whatever else a finding carries", () => {
     const extra = { ...REPORT.files[0]!.findings[0]!, fix: "something" } as never;
-    const report: LintReport = { ...REPORT, files: [{ path: "x.yaml", findings: [extra] }] };
+    const report: LintReport = { ...REPORT, files: [{ path: "x.yaml", findings: [extra], suppressed: [] }] };
     const finding = JSON.parse(formatJson(report).stdout).files[0].findings[0];
     expect(Object.keys(finding)).toEqual(["ruleId", "severity", "layer", "message", "line", "column", "path"]);
   });
@@ -126,7 +142,7 @@ describe("github format", () => {
       column: 1,
       path: "",
     }));
-    const many: LintReport = { files: [{ path: "a.yaml", findings }], summary: { files: 1, errors: 11, warnings: 0 }, inputErrors: [] };
+    const many: LintReport = { files: [{ path: "a.yaml", findings, suppressed: [] }], summary: { files: 1, errors: 11, warnings: 0, skipped: 0, suppressed: 0 }, skipped: [], inputErrors: [] };
     const { stderr } = formatGithub(many);
     expect(stderr).toMatch(/^11 errors, 0 warnings in 1 file\n/);
     expect(stderr).toMatch(/only 10 error and 10 warning annotations per step.*--format sarif/);
@@ -138,6 +154,7 @@ describe("sarif format", () => {
   const descriptor = (id: string, text: string, level: string, layer: string) => ({
     id,
     shortDescription: { text },
+    helpUri: `https://github.com/akash-stack/akash-stack/blob/main/docs/rules/${id}.md`,
     defaultConfiguration: { level },
     properties: { layer },
   });
@@ -159,6 +176,7 @@ describe("sarif format", () => {
             driver: {
               name: "akash-stack",
               version: "9.8.7",
+              informationUri: "https://github.com/akash-stack/akash-stack",
               rules: [
                 descriptor("yaml-syntax", "The file must be valid YAML whose root is a mapping.", "error", "yaml"),
                 descriptor("image-tag-latest", "Pin image tags.", "warning", "advice"),
@@ -171,6 +189,10 @@ describe("sarif format", () => {
           results: [
             result("yaml-syntax", 0, "error", "Map keys must be unique", "deploy/web.yaml", 3, 5),
             result("image-tag-latest", 1, "warning", "image nginx:latest, 100% unpinned:\r\nuse a version tag", "deploy/web.yaml", 4, 12),
+            {
+              ...result("image-tag-latest", 1, "warning", "image busybox:latest unpinned", "deploy/web.yaml", 9, 12),
+              suppressions: [{ kind: "inSource", justification: "the smoke test tracks upstream" }],
+            },
             result("denom-uact", 2, "error", "denom uakt is rejected since March 2026; use uact", "deploy/db%3Av1%2Cprimary.yaml", 20, 11),
             result("not-in-catalog", 3, "warning", "odd", "deploy/db%3Av1%2Cprimary.yaml", 21, 3),
           ],
@@ -207,7 +229,7 @@ describe("sarif format", () => {
 
   it("percent-encodes file names, and uses a file URI outside the working folder", () => {
     const at = (path: string) => {
-      const report: LintReport = { ...REPORT, files: [{ path, findings: [REPORT.files[0]!.findings[0]!] }] };
+      const report: LintReport = { ...REPORT, files: [{ path, findings: [REPORT.files[0]!.findings[0]!], suppressed: [] }] };
       return JSON.parse(formatSarif(report, CONTEXT).stdout).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
     };
     expect(at("my deploy/#1 100%.yaml")).toBe("my%20deploy/%231%20100%25.yaml");
@@ -216,7 +238,7 @@ describe("sarif format", () => {
   });
 
   it("writes an empty results array for a clean report, with the rules still listed", () => {
-    const clean: LintReport = { files: [{ path: "a.yaml", findings: [] }], summary: { files: 1, errors: 0, warnings: 0 }, inputErrors: [] };
+    const clean: LintReport = { files: [{ path: "a.yaml", findings: [], suppressed: [] }], summary: { files: 1, errors: 0, warnings: 0, skipped: 0, suppressed: 0 }, skipped: [], inputErrors: [] };
     const run = JSON.parse(formatSarif(clean, CONTEXT).stdout).runs[0];
     expect(run.results).toEqual([]);
     expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(["yaml-syntax", "image-tag-latest", "denom-uact"]);
@@ -269,6 +291,7 @@ const SARIF_SUBSET_SCHEMA = {
       properties: {
         name: { type: "string" },
         version: { type: "string" },
+        informationUri: { type: "string", pattern: "^https://" },
         rules: { type: "array", uniqueItems: true, items: { $ref: "#/definitions/reportingDescriptor" } },
       },
     },
@@ -279,6 +302,7 @@ const SARIF_SUBSET_SCHEMA = {
       properties: {
         id: { type: "string" },
         shortDescription: { $ref: "#/definitions/multiformatMessageString" },
+        helpUri: { type: "string", pattern: "^https://" },
         defaultConfiguration: {
           type: "object",
           additionalProperties: false,
@@ -303,6 +327,16 @@ const SARIF_SUBSET_SCHEMA = {
         level: { enum: ["none", "note", "warning", "error"] },
         message: { $ref: "#/definitions/message" },
         locations: { type: "array", items: { $ref: "#/definitions/location" } },
+        suppressions: {
+          type: "array",
+          uniqueItems: true,
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["kind"],
+            properties: { kind: { enum: ["inSource", "external"] }, justification: { type: "string" } },
+          },
+        },
       },
     },
     message: {

@@ -24,7 +24,7 @@ describe("provider rules", () => {
     it("warns about a global expose on port 80 without accept hosts, at the port", () => {
       const text = edit(BASE, ACCEPT, "");
       const f = expectOne(text, "ingress-without-host", "warning", at(text, "- port: 80", "80"));
-      expect(f.message).toMatch(/^manifest rejected: service "web" exposed on 80:TCP must have a hostname/);
+      expect(f.message).toMatch(/^service "web" is exposed globally on 80:TCP without a hostname: .*reject the manifest after the lease is created/);
     });
     it("counts the external port: port 8080 as 80 is ingress too", () => {
       const text = edit(edit(BASE, ACCEPT, ""), "- port: 80", "- port: 8080");

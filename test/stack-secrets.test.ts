@@ -152,7 +152,9 @@ describe("resolveSecrets", () => {
     const file = join(home, "secrets.json");
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(home).mode & 0o777).toBe(0o700);
-    expect(readdirSync(home)).toEqual(["secrets.json"]); // the temporary file was renamed, not left
+    // The temporary file was renamed, not left; the new home ignores itself in git.
+    expect(readdirSync(home).sort()).toEqual([".gitignore", "secrets.json"]);
+    expect(readFileSync(join(home, ".gitignore"), "utf8")).toMatch(/^\*$/m);
 
     const env = (text: string, service: string) =>
       new Map((parse(text) as { services: Record<string, { env: string[] }> }).services[service]!.env.map((e) => [e.split("=")[0]!, e.slice(e.indexOf("=") + 1)]));

@@ -11,7 +11,7 @@ export async function runClose(stackArg: string, flags: ChainFlags, io: CommandI
   let release: (() => Promise<void>) | undefined;
   let closeChain: (() => Promise<void>) | undefined;
   try {
-    const stack = stackNameOf(stackArg);
+    const stack = stackNameOf(stackArg, flags.name);
     const network = await openNetwork(flags, io);
     const home = homeOf(io);
     const lock = await lockState(home, stack, network.name);

@@ -8,6 +8,7 @@
 import type { CommandModules } from "./program.js";
 
 export const COMMAND_MODULES: CommandModules = {
+  init: () => import("./init.js"),
   synth: () => import("./synth.js"),
   plan: () => import("./plan.js"),
   deploy: () => import("./deploy.js"),

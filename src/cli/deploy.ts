@@ -56,7 +56,7 @@ export async function runDeploy(stackArg: string, flags: DeployFlags, io: Comman
     // nothing is sent before the secrets are checked below.
     signing = openSigner(network, flags, io, (m) => reporter.info(m));
     signing.catch(() => undefined); // awaited below; an early failure must not go unhandled meanwhile
-    const stack = await loadAndSynth(stackArg, flags.set ?? [], io);
+    const stack = await loadAndSynth(stackArg, flags.set ?? [], io, { typecheck: flags.typecheck, name: flags.name });
     for (const w of stack.synth.warnings) reporter.warn(w.message);
     const home = homeOf(io);
 

@@ -16,7 +16,7 @@ export async function runDeposit(stackArg: string, flags: DepositFlags, io: Comm
   let closeChain: (() => Promise<void>) | undefined;
   try {
     if (!flags.amount) throw new UsageError("--amount is required, in ACT (like --amount 5)");
-    const stack = stackNameOf(stackArg);
+    const stack = stackNameOf(stackArg, flags.name);
     const network = await openNetwork(flags, io);
     const amount = parseAmount(flags.amount, network.depositDenom);
     const home = homeOf(io);

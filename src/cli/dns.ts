@@ -8,16 +8,18 @@
  *
  * Credentials come from NAMECHEAP_* environment variables only, and are never printed or stored.
  *
- * Exit codes: `plan`: 0 nothing to change, 2 changes to apply (like `terraform plan -detailed-exitcode`),
- * 1 anything else (bad flags, API errors, a plan `apply` would refuse). `apply`/`rollback`: 0 done or
- * nothing to do, 1 refused, declined or failed, 2 usage errors.
+ * Exit codes, as for every command: 0 done (for `plan`: the plan was made, changes or not), 1
+ * failed (API errors, a plan `apply` would refuse, refused, declined), 2 usage errors (bad flags,
+ * missing credentials). `plan --detailed-exitcode`, like `terraform plan -detailed-exitcode`: 0
+ * nothing to change, 2 changes to apply, 1 anything else, usage errors included.
  */
 import { createInterface } from "node:readline/promises";
 import { applyDomain, planDomain, rollbackDomain, type UpdateOutcome, type WaitOptions } from "../dns/apply.js";
-import { describeRow, type RowChange, type ZonePlan } from "../dns/merge.js";
+import type { ZonePlan } from "../dns/merge.js";
 import { NamecheapProvider } from "../dns/namecheap/provider.js";
 import { namecheapConfigFromEnv, type Env } from "../dns/namecheap/config.js";
 import type { ClientEvent } from "../dns/namecheap/client.js";
+import { formatPlan, plural } from "../dns/plan-text.js";
 import { describeAnswer } from "../dns/propagation.js";
 import { DnsError, type DesiredRecord, type DnsProvider } from "../dns/provider.js";
 import type { Clock } from "../dns/rate-limit.js";
@@ -44,6 +46,8 @@ export interface DnsOptions {
   adopt?: boolean;
   force?: boolean;
   sandbox?: boolean;
+  /** `plan` only: exit 2 when there are changes to apply, and 1 for every error (see above). */
+  detailedExitcode?: boolean;
 }
 
 /** Where the command runs; tests pass their own. */
@@ -69,7 +73,7 @@ interface Target {
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-/** `plan`'s exit code when there is something to apply. */
+/** `plan --detailed-exitcode`'s exit code when there is something to apply. */
 const EXIT_PLAN_CHANGES = 2;
 const DEFAULT_WAIT_SECONDS = 900;
 
@@ -77,11 +81,12 @@ export async function runDns(action: DnsAction, opts: DnsOptions, io: DnsIo = de
   const command = `akash-stack dns ${action}`;
   const say = (text: string) => io.write("stdout", text + "\n");
   const complain = (text: string) => io.write("stderr", `${command}: ${text}\n`);
-  // `plan` keeps 2 for "changes"; its usage errors are failures like any other.
+  // `plan --detailed-exitcode` keeps 2 for "changes"; its usage errors are failures like any other.
   const usage = (problems: string[]) => {
     for (const p of problems) complain(p);
-    return action === "plan" ? EXIT_FAILED : EXIT_USAGE;
+    return opts.detailedExitcode ? EXIT_FAILED : EXIT_USAGE;
   };
+  if (opts.detailedExitcode && action !== "plan") return usage([`--detailed-exitcode is for dns plan only: ${action} exits 0 when done, 1 when it failed`]);
 
   const providerId = (opts.provider ?? "namecheap").toLowerCase();
   if (providerId !== "namecheap") return usage([`--provider ${opts.provider} is not supported: the only DNS provider so far is namecheap`]);
@@ -125,9 +130,9 @@ export async function runDns(action: DnsAction, opts: DnsOptions, io: DnsIo = de
       codes.push(EXIT_FAILED);
     }
   }
-  // A failure in any zone wins over "changes to apply" (plan's 2), which wins over success.
+  // A failure in any zone wins over "changes to apply" (plan's 2 with --detailed-exitcode), which wins over success.
   if (codes.includes(EXIT_FAILED)) return EXIT_FAILED;
-  return codes.includes(EXIT_PLAN_CHANGES) ? EXIT_PLAN_CHANGES : EXIT_OK;
+  return opts.detailedExitcode && codes.includes(EXIT_PLAN_CHANGES) ? EXIT_PLAN_CHANGES : EXIT_OK;
 }
 
 interface RunContext {
@@ -209,32 +214,6 @@ function report(action: DnsAction, outcome: UpdateOutcome, provider: DnsProvider
   }
 }
 
-/** The plan as the user reads it: one line per change, then what stays, then the caveats. */
-export function formatPlan(plan: ZonePlan, provider: Pick<DnsProvider, "displayName" | "writeCaveats">): string[] {
-  const header = `${provider.displayName} zone ${plan.domain} (EmailType ${plan.emailType ?? "not given"}, ${plural(plan.before.rows.length, "record")}):`;
-  if (plan.changes.length === 0) return [`${header} up to date, nothing to write`];
-  const width = Math.max(...plan.changes.map((c) => c.name.length));
-  const lines = [header, ...plan.changes.map((c) => `  ${formatChange(c, width)}`)];
-  lines.push(`  ${plural(plan.keptRows, "other record")} kept exactly as they are`);
-  for (const note of plan.notes) lines.push(`  note: ${note}`);
-  for (const caveat of provider.writeCaveats) lines.push(`  note: ${caveat}`);
-  return lines;
-}
-
-function formatChange(change: RowChange, width: number): string {
-  const name = change.name.padEnd(width);
-  const { before, after } = change;
-  if (change.action === "create" && after) return `+ ${name}  ${after.type.padEnd(5)} ${after.address}  (ttl ${after.ttl})`;
-  if (change.action === "delete" && before) return `- ${name}  ${before.type.padEnd(5)} ${before.address}  (ttl ${before.ttl})`;
-  if (before && after) {
-    const type = before.type.toUpperCase() === after.type.toUpperCase() ? after.type : `${before.type} -> ${after.type}`;
-    const value = before.address === after.address ? after.address : `${before.address} -> ${after.address}`;
-    const ttl = before.ttl === after.ttl ? after.ttl : `${before.ttl} -> ${after.ttl}`;
-    return `~ ${name}  ${type.padEnd(5)} ${value}  (ttl ${ttl})`;
-  }
-  return `~ ${name}  ${describeRow((before ?? after)!)}`;
-}
-
 type Targets = { list: Target[] } | { problems: string[]; usage: boolean };
 
 async function resolveTargets(action: DnsAction, opts: DnsOptions, io: DnsIo): Promise<Targets> {
@@ -308,9 +287,6 @@ function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 function defaultIo(): DnsIo {
   return {

@@ -3,8 +3,10 @@
  * In the built CLI this module, the lint engine, js-yaml and the schema validator are all in the
  * pre-compiled front bundle (see src/cli/main.ts), so a cold lint compiles none of them.
  */
+import { writeFileSync } from "node:fs";
 import type { RuleInfo } from "../sdl/findings.js";
 import { MAX_FILE_BYTES, RULES, STDIN_PATH, exitCodeFor, lintFiles } from "../lint/engine.js";
+import { didYouMean } from "../sdl/suggest.js";
 import { readAtMost, type InputStream } from "./stdin.js";
 import { FORMATTERS, type FormatName } from "../lint/output/index.js";
 
@@ -15,6 +17,12 @@ export interface LintFlags {
   /** Rule ids to drop. */
   ignore: string[];
   network?: "mainnet" | "sandbox";
+  /** List the YAML files a folder walk skipped as not an SDL, with the reason. */
+  verbose?: boolean;
+  /** A config file for every SDL instead of the `.akash-stack.yaml` nearest to each. */
+  config?: string;
+  /** Also write the findings as SARIF to this file, whatever `format` is (annotations and code scanning in one run). */
+  sarifFile?: string;
 }
 
 export interface LintContext {
@@ -33,7 +41,7 @@ export async function lintCommand(paths: readonly string[], flags: LintFlags, co
   const rules: readonly RuleInfo[] = RULES; // every rule the engine and the runner report
   const knownIds = new Set(rules.map((r) => r.id));
   for (const id of flags.ignore) {
-    if (!knownIds.has(id)) context.write("stderr", `${PREFIX} warning: --ignore ${id} names no known rule; check the spelling\n`);
+    if (!knownIds.has(id)) context.write("stderr", `${PREFIX} warning: --ignore ${id} names no known rule${didYouMean(id, knownIds)}; check the spelling\n`);
   }
 
   const targets = paths.length > 0 ? paths : ["."];
@@ -46,21 +54,36 @@ export async function lintCommand(paths: readonly string[], flags: LintFlags, co
       return EXIT_UNREADABLE;
     }
   }
-  const options = { ignore: flags.ignore, network: flags.network, cwd: context.cwd, stdin };
+  const options = { ignore: flags.ignore, network: flags.network, cwd: context.cwd, stdin, config: flags.config };
   // One thread on purpose: a worker thread was measured slower on 2 cores (V8's background JIT
   // threads already use the second core during a cold run).
   const report = lintFiles(targets, options);
 
   // With nothing linted there is nothing to format: an empty JSON or SARIF document would read as "all clean".
-  if (report.files.length > 0 || report.inputErrors.length === 0) {
+  const anythingLinted = report.files.length > 0 || report.inputErrors.length === 0;
+  if (anythingLinted) {
     const output = FORMATTERS[flags.format](report, { toolVersion: context.toolVersion, rules });
     if (output.stdout) context.write("stdout", output.stdout);
     if (output.stderr) context.write("stderr", output.stderr);
   }
+  if (anythingLinted && flags.sarifFile !== undefined) {
+    try {
+      writeFileSync(flags.sarifFile, FORMATTERS.sarif(report, { toolVersion: context.toolVersion, rules }).stdout);
+    } catch (err) {
+      context.write("stderr", `${PREFIX} --sarif-file ${flags.sarifFile}: cannot write it (${err instanceof Error ? err.message : String(err)}); check that its folder exists and is writable\n`);
+      return EXIT_UNREADABLE;
+    }
+  }
+  if (flags.verbose) {
+    for (const skipped of report.skipped) context.write("stderr", `${PREFIX} skipped ${skipped.path}: not an SDL (${skipped.reason}); name it explicitly to lint it anyway\n`);
+  }
   for (const error of report.inputErrors) context.write("stderr", `${PREFIX} ${error}\n`);
   const { warnings } = report.summary;
-  if (flags.maxWarnings !== undefined && warnings > flags.maxWarnings) {
-    context.write("stderr", `${PREFIX} ${warnings} warning${warnings === 1 ? "" : "s"}, more than --max-warnings ${flags.maxWarnings} allows\n`);
+  // the flag wins over the config files' max-warnings
+  const maxWarnings = flags.maxWarnings ?? report.configMaxWarnings;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    const source = flags.maxWarnings !== undefined ? "--max-warnings" : "max-warnings in the config";
+    context.write("stderr", `${PREFIX} ${warnings} warning${warnings === 1 ? "" : "s"}, more than ${source} ${maxWarnings} allows\n`);
   }
-  return exitCodeFor(report, flags.maxWarnings);
+  return exitCodeFor(report, maxWarnings);
 }

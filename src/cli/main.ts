@@ -30,7 +30,7 @@ function loadFront(): Front {
   const bundle = join(CHUNKS, CLI_FRONT_FILE);
   if (!existsSync(bundle)) {
     process.stderr.write(`akash-stack: ${bundle} is missing: the CLI was not built completely; run \`node scripts/build.mjs\` (or \`npm ci\`)\n`);
-    process.exit(3);
+    process.exit(1);
   }
   return runCachedBundle(bundle).exports as Front;
 }

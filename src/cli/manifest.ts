@@ -8,7 +8,7 @@
 // file watchers), and a manifest reads one small file anyway.
 import { readFileSync } from "node:fs";
 import { MAX_FILE_BYTES, STDIN_PATH, STDIN_SHOWN } from "../lint/engine.js";
-import type { Finding, Layer } from "../sdl/findings.js";
+import { blocksManifest } from "../sdl/index.js";
 import { lintText } from "../sdl/lint.js";
 import { buildManifest, manifestHash, manifestToSortedJSON } from "../sdl/manifest.js";
 import { readAtMost, type InputStream } from "./stdin.js";
@@ -28,12 +28,6 @@ const PREFIX = "akash-stack manifest:";
 const EXIT_OK = 0;
 const EXIT_REJECTED = 1;
 const EXIT_UNREADABLE = 2;
-
-/**
- * Layers whose errors do not change the manifest: chain rules (prices, denoms, limits) apply to the
- * deployment transaction, provider rules to bidding, schema-only rules to chain-sdk's validator.
- */
-const NON_BLOCKING_LAYERS: ReadonlySet<Layer> = new Set<Layer>(["chain", "provider", "schema-only", "advice"]);
 
 const defaultContext: ManifestContext = {
   write(stream, text) {
@@ -78,10 +72,6 @@ async function readStdinText(context: ManifestContext): Promise<string> {
   const bytes = await readAtMost(context.stdin ?? process.stdin, MAX_FILE_BYTES + 1, (hint) => context.write("stderr", `${PREFIX} ${hint}\n`));
   if (bytes.length > MAX_FILE_BYTES) throw new Error(`it is over the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit; an SDL is a few KiB: check that this is the right input`);
   return bytes.toString("utf8");
-}
-
-function blocksManifest(f: Finding): boolean {
-  return f.severity === "error" && !NON_BLOCKING_LAYERS.has(f.layer);
 }
 
 function reason(err: unknown): string {

@@ -1,7 +1,9 @@
 /**
- * `akash-stack plan STACK --network N [--output text|json] [--set key=value …] [--deposit 5ACT]`.
- * Reads only. Exit codes: 0 nothing to change, 2 a deploy would change something, 1 an error
- * (including usage errors: 2 is taken by "changes", as with `terraform plan -detailed-exitcode`).
+ * `akash-stack plan STACK --network N [--output text|json] [--set key=value …] [--deposit 5ACT] [--detailed-exitcode]`.
+ * Reads only. Exit codes follow every command's contract: 0 the plan was made (whatever it says),
+ * 1 it failed, 2 usage errors and unreadable input. With `--detailed-exitcode`, as
+ * `terraform plan -detailed-exitcode`: 0 nothing to change, 2 a deploy would change something, 1
+ * any error, usage errors included (2 is taken by "changes").
  */
 import { CosmosChainClient } from "../chain/cosmos/client.js";
 import { WalletError } from "../chain/errors.js";
@@ -16,23 +18,27 @@ export interface PlanFlags extends ChainFlags {
   output?: string;
   set?: string[];
   deposit?: string;
+  /** Exit 2 when a deploy would change something, and 1 for every error (see above). */
+  detailedExitcode?: boolean;
 }
 
-const EXIT_NO_CHANGES = 0;
+const EXIT_OK = 0;
 const EXIT_ERROR = 1;
+const EXIT_USAGE = 2;
+/** With --detailed-exitcode: a deploy would change something. */
 const EXIT_CHANGES = 2;
 
 export async function runPlan(stackArg: string, flags: PlanFlags, io: CommandIo = defaultIo()): Promise<number> {
   const format = flags.output ?? "text";
   if (format !== "text" && format !== "json") {
     io.write("stderr", `akash-stack plan: --output must be text or json, not ${JSON.stringify(format)}\n`);
-    return EXIT_ERROR;
+    return flags.detailedExitcode ? EXIT_ERROR : EXIT_USAGE;
   }
   let chain: CosmosChainClient | undefined;
   try {
     const network = await openNetwork(flags, io);
     const deposit = flags.deposit ? parseAmount(flags.deposit, network.depositDenom) : undefined;
-    const stack = await loadAndSynth(stackArg, flags.set ?? [], io);
+    const stack = await loadAndSynth(stackArg, flags.set ?? [], io, { typecheck: flags.typecheck, name: flags.name });
     const home = homeOf(io);
     const desired = await prepareDeployment(stack.name, stack.synth, { mode: "plan", env: io.env, home, cwd: io.cwd });
     const state = await loadState(home, stack.name, network.name);
@@ -54,10 +60,11 @@ export async function runPlan(stackArg: string, flags: PlanFlags, io: CommandIo 
       plan.notes.push(`the state file belongs to ${state.owner}, not to the key given (${keyAddress}); deploy will refuse to use it`);
     }
     io.write("stdout", format === "json" ? JSON.stringify(plan, null, 2) + "\n" : formatPlan(plan));
-    return plan.decision.action === "nothing" ? EXIT_NO_CHANGES : EXIT_CHANGES;
+    return flags.detailedExitcode && plan.decision.action !== "nothing" ? EXIT_CHANGES : EXIT_OK;
   } catch (err) {
-    io.write("stderr", `akash-stack plan: ${explainFailure(err).message}\n`);
-    return EXIT_ERROR;
+    const { message, exitCode } = explainFailure(err);
+    io.write("stderr", `akash-stack plan: ${message}\n`);
+    return flags.detailedExitcode ? EXIT_ERROR : exitCode;
   } finally {
     await chain?.close().catch(() => undefined);
   }

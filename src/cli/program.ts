@@ -10,18 +10,22 @@
  * this file is part of a CommonJS bundle with a V8 code cache (cli-front.cjs, written by
  * scripts/build-cached-bundles.mjs), and the other commands stay ES chunks (src/cli/commands.ts).
  *
- * Exit codes shared by every command: 0 success, 1 the command's own failure (for `lint`: findings
- * that fail the run), 2 usage errors and unreadable input, 3 an unexpected internal error (a bug).
+ * Exit codes shared by every command (EXIT_CODES below, printed in each command's help): 0 success,
+ * 1 the command's own failure (for `lint`: findings that fail the run; also an unexpected internal
+ * error, a bug), 2 usage errors and unreadable input. The one exception is asked for by name:
+ * `plan --detailed-exitcode` (and `dns plan --detailed-exitcode`) exits 0 for no changes, 2 for
+ * changes and 1 for any error, usage errors included, as `terraform plan -detailed-exitcode` does.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import packageJson from "../../package.json" with { type: "json" };
 import { lintCommand, type LintFlags } from "./lint.js";
 import { runManifest } from "./manifest.js";
-import { FORMAT_NAMES } from "../lint/output/index.js";
+import { FORMAT_NAMES, type FormatName } from "../lint/output/index.js";
 import { writeOutput } from "./write.js";
 
 /** Each command's implementation (every command but `lint` and `manifest`), loaded when it runs. */
 export interface CommandModules {
+  init(): Promise<typeof import("./init.js")>;
   synth(): Promise<typeof import("./synth.js")>;
   plan(): Promise<typeof import("./plan.js")>;
   deploy(): Promise<typeof import("./deploy.js")>;
@@ -46,8 +50,22 @@ interface ProgramEnv {
 }
 
 const PROGRAM = "akash-stack";
+const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-const EXIT_INTERNAL = 3;
+/** A bug is the command's own failure: the contract has no other code for it. */
+const EXIT_INTERNAL = EXIT_FAILED;
+
+/** The flag that gives `plan` and `dns plan` Terraform's exit codes. */
+const DETAILED_EXITCODE = "--detailed-exitcode";
+
+/** Each command's help ends with its exit codes: the contract's three, with what they mean there. */
+function exitCodes(success: string, failure: string, usage = "usage errors and unreadable input"): string {
+  return `
+Exit codes:
+  0  ${success}
+  1  ${failure}
+  2  ${usage}`;
+}
 
 interface CommandSpec {
   name: string;
@@ -65,7 +83,12 @@ const COMMANDS: readonly CommandSpec[] = [
     configure: configureLint,
     async run(command, { write }) {
       const paths = command.processedArgs[0] as string[];
-      return lintCommand(paths, command.opts<LintFlags>(), { toolVersion: packageJson.version, write });
+      const { output, format, ...flags } = command.opts<Omit<LintFlags, "format"> & { output?: FormatName; format?: FormatName }>();
+      if (output !== undefined && format !== undefined && output !== format) {
+        write("stderr", `${PROGRAM} lint: --output ${output} and --format ${format} disagree: --format is another name for --output; give one (see '${PROGRAM} lint --help')\n`);
+        return EXIT_USAGE;
+      }
+      return lintCommand(paths, { ...flags, format: output ?? format ?? "text" }, { toolVersion: packageJson.version, write });
     },
   },
   {
@@ -79,12 +102,31 @@ const COMMANDS: readonly CommandSpec[] = [
           "after",
           `
 Prints the canonical sorted JSON, byte for byte what a provider receives, followed by a newline.
-Works on any SDL the Go parser accepts (chain pricing rules do not apply). Exit codes: 0 printed,
-1 the SDL has errors the Go parser or the provider's manifest check would reject, 2 unreadable file.`,
+Works on any SDL the Go parser accepts (chain pricing rules do not apply).
+${exitCodes("printed", "the SDL has errors the Go parser or the provider's manifest check would reject", "usage errors and an unreadable file")}`,
         );
     },
     async run(command, { write }) {
       return runManifest(command.processedArgs[0] as string, command.opts<{ hash?: boolean }>(), { write });
+    },
+  },
+  {
+    name: "init",
+    summary: "start a project that uses akash-stack: package.json, tsconfig, a stack, .gitignore, a CI workflow",
+    configure(command) {
+      command
+        .argument("[dir]", "the new project's folder (default: this one, which must be empty)")
+        .addOption(new Option("--template <name>", "the stack to start from").choices(["web", "postgres-app", "registry"]).default("web"))
+        .addHelpText(
+          "after",
+          `
+Works offline: the templates ship with akash-stack. Installs nothing; run npm install afterwards.
+Exit codes: 0 written, 1 a file could not be written, 2 usage errors (a folder that is not empty).`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runInit } = await (await loadCommands()).init();
+      return runInit(command.processedArgs[0] as string | undefined, command.opts<{ template?: string }>());
     },
   },
   {
@@ -96,16 +138,17 @@ Works on any SDL the Go parser accepts (chain pricing rules do not apply). Exit 
         .option("-o, --out <dir>", "folder for STACK.sdl.yaml", "out")
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--check", "compare with the file in --out instead of writing it; exit 1 on drift")
+        .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
         .addHelpText(
           "after",
           `
 Secrets are written as <secret:NAME> placeholders; values are read only at deploy time.
-Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifted, 2 usage errors.`,
+${exitCodes("written (or, with --check, no drift)", "the stack has problems, or the file drifted", "usage errors, an unknown stack or bad --set values")}`,
         );
     },
     async run(command, { loadCommands }) {
       const { runSynth } = await (await loadCommands()).synth();
-      return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean }>());
+      return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean; typecheck?: boolean }>());
     },
   },
   {
@@ -116,7 +159,13 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
         .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--deposit <amount>", "escrow deposit for a new deployment, e.g. 5000000uact")
-        .addHelpText("after", "\nExit codes: 0 no changes, 2 changes, 1 error.");
+        .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
+        .option(DETAILED_EXITCODE, "exit 0 for no changes, 2 for changes and 1 for any error, usage errors included (as terraform plan)")
+        .addHelpText(
+          "after",
+          `${exitCodes("the plan was made, whatever it says", "planning failed (chain or provider errors)", "usage errors, a missing network or wallet, an unknown stack")}
+With ${DETAILED_EXITCODE}: 0 no changes, 2 changes, 1 any error (usage errors included).`,
+        );
     },
     async run(command, { loadCommands }) {
       const { runPlan } = await (await loadCommands()).plan();
@@ -137,6 +186,7 @@ Exit codes: 0 written (or no drift), 1 the stack has problems or the file drifte
         .addOption(new Option("--attribute <key=value>", "only providers with this attribute (repeatable)").argParser(collectValues).default([], "none"))
         .addOption(new Option("--allow-provider <address>", "only these providers (repeatable)").argParser(collectValues).default([], "any"))
         .addOption(new Option("--deny-provider <address>", "never these providers (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
         .option("--bid-timeout <seconds>", "how long to wait for bids before closing the deployment and refunding")
         .addOption(new Option("--secret-file <NAME=PATH>", "read secret NAME from a file instead of the environment (repeatable)").argParser(collectValues).default([], "none"))
         .addHelpText(
@@ -146,9 +196,10 @@ Running the same command again is safe: it resumes an interrupted deploy, sends 
 changed, updates in place when only images, env, commands or hosts changed, and replaces the
 deployment (new one ready first, then the old one closed) when resources, counts, prices or
 placement changed. After the services are ready it points the stack's DNS names at the leased IPs
-(with NAMECHEAP_* set) and verifies the services (not on local). Exit codes: 0 deployed; 1 failed
-(the message says whether it is resumable), also when the services are ready but the dns or verify
-step failed: the leases keep running, and running the same command repeats those steps; 2 usage.`,
+(with NAMECHEAP_* set) and verifies the services (not on local). When the services are ready but
+the dns or verify step failed, the leases keep running, and running the same command repeats
+those steps.
+${exitCodes("deployed", "failed (the message says whether running it again resumes it), also when dns or verify failed", "usage errors, a missing network or wallet, an unknown stack")}`,
         );
     },
     async run(command, { loadCommands }) {
@@ -160,9 +211,9 @@ step failed: the leases keep running, and running the same command repeats those
     name: "status",
     summary: "show a stack's deployment, leases, services, escrow balance and runway",
     configure(command) {
-      chainStackCommand(command).addOption(
-        new Option("--output <format>", "output format").choices(["text", "json"]).default("text"),
-      );
+      chainStackCommand(command)
+        .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
+        .addHelpText("after", exitCodes("shown", "the chain or a provider could not be read", "usage errors, a missing network, no deploy state for the stack"));
     },
     async run(command, { loadCommands }) {
       const { runStatus } = await (await loadCommands()).status();
@@ -173,7 +224,7 @@ step failed: the leases keep running, and running the same command repeats those
     name: "close",
     summary: "close a stack's deployment and report the refund",
     configure(command) {
-      chainStackCommand(command);
+      chainStackCommand(command).addHelpText("after", exitCodes("closed, or nothing to close", "the close transaction failed", "usage errors, a missing network or wallet"));
     },
     async run(command, { loadCommands }) {
       const { runClose } = await (await loadCommands()).close();
@@ -184,10 +235,9 @@ step failed: the leases keep running, and running the same command repeats those
     name: "deposit",
     summary: "top up a stack's escrow (in uact) to extend its runway",
     configure(command) {
-      chainStackCommand(command).requiredOption(
-        "--amount <amount>",
-        "how much to add, e.g. 5000000uact (5 ACT)",
-      );
+      chainStackCommand(command)
+        .requiredOption("--amount <amount>", "how much to add, e.g. 5000000uact (5 ACT)")
+        .addHelpText("after", exitCodes("deposited", "the deposit transaction failed", "usage errors, a bad amount, a missing network or wallet"));
     },
     async run(command, { loadCommands }) {
       const { runDeposit } = await (await loadCommands()).deposit();
@@ -206,7 +256,8 @@ step failed: the leases keep running, and running the same command repeats those
           `
 Speaks CometBFT RPC, gRPC and grpc-gateway REST with akashnet-2's messages (chain id akash-local),
 and runs providers with the real REST API and JWT auth on HTTPS. Writes $AKASH_STACK_HOME/devnet.json
-(default .akash-stack/) for --network local. No containers run: providers report services ready.`,
+(default .akash-stack/) for --network local. No containers run: providers report services ready.
+${exitCodes("stopped cleanly (Ctrl-C or SIGTERM)", "it could not start (a port in use, another devnet running)", "usage errors (a bad --block-time or --providers)")}`,
         );
     },
     async run(command, { loadCommands }) {
@@ -232,7 +283,8 @@ and runs providers with the real REST API and JWT auth on HTTPS. Writes $AKASH_S
         .addOption(new Option("--nameserver <ip[:port]>", "ask this nameserver instead of the zone's (repeatable)").argParser(collectValues).default([], "the zone's NS"))
         .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
         .option("--html <file>", "also write a self-contained status page")
-        .addOption(new Option("--timeout <seconds>", "per-request timeout").argParser(Number));
+        .addOption(new Option("--timeout <seconds>", "per-request timeout").argParser(Number))
+        .addHelpText("after", exitCodes("every check passed", "a check failed", "usage errors (a missing --url, --gateway or --network)"));
     },
     async run(command, { loadCommands, write }) {
       const { runVerify, resolveVerifyKind } = await (await loadCommands()).verify();
@@ -267,8 +319,7 @@ akash-stack-<stack>, where services reach each other by their SDL names and the 
 resolve to them. Each image runs as the same program at the same version (scripts/build-tools.sh
 builds them), with the SDL's command, args, env and volumes unchanged; the one change is that
 Caddy uses its local CA instead of Let's Encrypt. Clients join with: ip netns exec akash-stack-<stack> …
-Exit codes: 0 ready or stopped, 1 a service never became ready, 2 usage errors (an image with no
-local program, not root).`,
+${exitCodes("ready or stopped", "a service never became ready", "usage errors (an image with no local program, not root)")}`,
         );
     },
     async run(command, { loadCommands }) {
@@ -295,22 +346,24 @@ local program, not root).`,
         .option("--adopt", "take over names that have records this tool did not create")
         .option("--force", "write even zones it would refuse (unknown EmailType, dynamic DNS rows, large changes)")
         .option("--sandbox", "use Namecheap's sandbox API")
+        .option(DETAILED_EXITCODE, "plan only: exit 0 for no changes, 2 for changes and 1 for any error, usage errors included")
         .addHelpText(
           "after",
           `
 Credentials come from NAMECHEAP_API_USER, NAMECHEAP_API_KEY, NAMECHEAP_USERNAME (defaults to the
 API user) and NAMECHEAP_CLIENT_IP (the whitelisted IPv4 address); NAMECHEAP_API_URL overrides the
 endpoint. Only managed names change; every other record and the EmailType are written back as read.
-Exit codes: plan 0 no changes, 2 changes, 1 errors; apply and rollback 0 done, 1 failed.`,
+${exitCodes("done (plan: the plan was made, changes or not)", "failed: API errors, a plan apply would refuse, refused or declined", "usage errors, missing NAMECHEAP_* credentials, an unknown action")}
+With plan ${DETAILED_EXITCODE}: 0 no changes, 2 changes, 1 any error (usage errors included).`,
         );
     },
     async run(command, { loadCommands, write }) {
       const { runDns } = await (await loadCommands()).dns();
       const [action, stack] = command.processedArgs as [string, string | undefined];
       if (action !== "plan" && action !== "apply" && action !== "rollback") {
-        write("stderr", `${PROGRAM} dns: unknown action "${action}": use plan, apply or rollback\n`);
-        // plan uses 2 for "changes"; a usage error must not read as that
-        return 1;
+        write("stderr", `${PROGRAM} dns: unknown action "${action}": use plan, apply or rollback (see '${PROGRAM} dns --help')\n`);
+        // with --detailed-exitcode, 2 means "changes": a usage error must not read as that
+        return command.opts<{ detailedExitcode?: boolean }>().detailedExitcode ? EXIT_FAILED : EXIT_USAGE;
       }
       return runDns(action, { ...command.opts(), stack });
     },
@@ -368,8 +421,9 @@ docker, skopeo and this tool share them. Exit codes: 0 done, 1 the registry or t
 /** What every chain command declares: the stack it acts on, the network, the wallet and endpoint overrides. */
 function chainStackCommand(command: Command): Command {
   return command
-    .argument("<stack>", "a stack name under stacks/ or a path to a .ts stack file")
+    .argument("<stack>", "a stack name under stacks/, a path to a .ts stack file, or a plain SDL file (.yaml)")
     .addOption(new Option("--network <network>", "which network").choices(["mainnet", "sandbox", "local"]).makeOptionMandatory())
+    .option("--name <name>", "the deployment's name (default: the stack's, or the SDL file's name without .yaml)")
     .option("--mnemonic-file <file>", "the wallet's mnemonic (mode 0600); default: the AKASH_MNEMONIC environment variable")
     .option("--rpc <url>", "override the network's CometBFT RPC endpoint")
     .option("--grpc <url>", "override the network's gRPC endpoint");
@@ -382,7 +436,8 @@ function collectValues(value: string, previous: string[]): string[] {
 function configureLint(command: Command): void {
   command
     .argument("[paths...]", "SDL files or folders to search (default: the current folder); - reads an SDL from standard input")
-    .addOption(new Option("-f, --format <format>", "output format").choices(FORMAT_NAMES).default("text"))
+    .addOption(new Option("-o, --output <format>", "output format (default: text)").choices(FORMAT_NAMES))
+    .addOption(new Option("-f, --format <format>", "the same as --output (kept for scripts that use it)").choices(FORMAT_NAMES))
     .addOption(
       new Option("--max-warnings <count>", "fail the run when there are more than this many warnings (default: no limit)").argParser(
         parseWarningCount,
@@ -394,15 +449,19 @@ function configureLint(command: Command): void {
         .default([], "none"),
     )
     .addOption(new Option("--network <network>", "which network's rules apply").choices(["mainnet", "sandbox"]))
+    .option("-v, --verbose", "list the YAML files that were skipped because they are not an SDL, and why")
+    .option("-c, --config <file>", "use this config file for every SDL instead of the .akash-stack.yaml nearest to each")
+    .option("--sarif-file <file>", "also write the findings as SARIF to this file, whatever the format (for code scanning)")
     .addHelpText(
       "after",
       `
-Folders are searched recursively for *.yaml/*.yml files that look like an SDL (a top-level
-"services:" key and a "deployment:" or "profiles:" key); node_modules and dot-folders are skipped.
+Folders are searched recursively for *.yaml/*.yml files that are an SDL (a top-level "services:"
+key and a "deployment:" or "profiles:" key, at any indentation); node_modules and dot-folders are
+not searched. Other YAML files are counted in the summary and listed with --verbose.
 A file named explicitly is always linted, and - lints standard input (shown as <stdin>). Paths
 that cannot be read are reported on stderr, one line each; the other paths are still linted.
 
-Formats (all write the findings to stdout):
+Output formats (--output, or its other name --format; all write the findings to stdout):
   text     one line per finding: FILE:LINE:COL: SEVERITY RULE-ID MESSAGE
            The summary ("2 errors, 1 warning in 3 files") goes to stderr, so stdout stays grep-able.
   json     {"files":[{"path","findings":[{"ruleId","severity","layer","message","line","column","path"}]}],
@@ -412,10 +471,9 @@ Formats (all write the findings to stdout):
 
 Exit codes:
   0  nothing fails the run
-  1  an error finding, or more warnings than --max-warnings
+  1  an error finding, or more warnings than --max-warnings (or the config's max-warnings)
   2  a usage error, or input that cannot be read (a missing path, an unreadable file,
-     a folder without SDL files)
-  3  an internal error (a bug in akash-stack; please report it)`,
+     a folder without SDL files, a config file with errors)`,
     );
 }
 
@@ -474,8 +532,9 @@ export async function runCli(argv: readonly string[], loadCommands: LoadCommands
     await buildProgram({ loadCommands, write }).parseAsync(argv as string[], { from: "node" });
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Help and --version end with code 0; every other commander exit is a usage error.
-      process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
+      // Help and --version end with code 0; every other commander exit is a usage error, which
+      // --detailed-exitcode reports as 1 (its 2 means "changes").
+      process.exitCode = err.exitCode === 0 ? 0 : argv.includes(DETAILED_EXITCODE) ? EXIT_FAILED : EXIT_USAGE;
       return;
     }
     const reason = err instanceof Error ? err.message : String(err);

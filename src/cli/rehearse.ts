@@ -8,6 +8,7 @@
  * 2 usage errors (unknown stack, an image with no local program, not root).
  */
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MissingSecretsError, prepareDeployment } from "../deploy/desired.js";
@@ -67,7 +68,7 @@ export async function runRehearse(stackArg: string, flags: RehearseFlags, io: Co
         groups: desired.manifest!.groups,
         dnsNames: loaded.synth.dns.map((r) => r.fqdn),
         login: login && loginValue !== undefined ? { ...login, value: loginValue } : undefined,
-        toolsBin: toolsBin(),
+        toolsBin: io.env.AKASH_STACK_TOOLS ?? toolsBin(),
         supervisorCommand: [process.execPath, cliPath(), "rehearse", loaded.name, "--supervise"],
         fresh: flags.fresh === true,
       },
@@ -138,9 +139,13 @@ function cliPath(): string {
   return join(packageRoot(), "dist", "cli.js");
 }
 
-/** `.cache/tools/bin` as scripts/build-tools.sh reports it (empty when nothing is built). */
+/**
+ * `.cache/tools/bin` as scripts/build-tools.sh reports it, in a clone of this repository (the
+ * npm package carries no Go programs; `AKASH_STACK_TOOLS` names their folder elsewhere).
+ */
 function toolsBin(): string {
   const root = packageRoot();
-  const printed = spawnSync(join(root, "scripts", "build-tools.sh"), ["--print"], { encoding: "utf8" });
-  return printed.stdout?.trim() || resolve(root, ".cache", "tools", "bin");
+  const script = join(root, "scripts", "build-tools.sh");
+  const printed = existsSync(script) ? spawnSync(script, ["--print"], { encoding: "utf8" }).stdout?.trim() : "";
+  return printed || resolve(root, ".cache", "tools", "bin");
 }

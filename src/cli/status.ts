@@ -17,7 +17,7 @@ export async function runStatus(stackArg: string, flags: StatusFlags, io: Comman
   let closeChain: (() => Promise<void>) | undefined;
   try {
     if (format !== "text" && format !== "json") throw new UsageError(`--output must be text or json, not ${JSON.stringify(format)}`);
-    const stack = stackNameOf(stackArg);
+    const stack = stackNameOf(stackArg, flags.name);
     const network = await openNetwork(flags, io);
     const state = await loadState(homeOf(io), stack, network.name);
     if (!state) {

@@ -15,8 +15,10 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { loadStack, locateStack, shortPath } from "../stack/load.js";
 import { ParamError, parseSetFlags } from "../stack/params.js";
+import { isSdlFile } from "../stack/sdl-file.js";
 import type { StackDefinition } from "../stack/stack.js";
 import { formatProblem, synth, SynthError, type SynthResult } from "../stack/synth.js";
+import { describeTypeCheck, startTypeCheck } from "../stack/typecheck.js";
 
 export interface SynthFlags {
   /** Folder for `<stack>.sdl.yaml`; default `out`. */
@@ -25,6 +27,8 @@ export interface SynthFlags {
   set?: string[];
   /** Compare with the file on disk instead of writing it. */
   check?: boolean;
+  /** `--no-typecheck` sets this to false: skip TypeScript's check of the stack file. */
+  typecheck?: boolean;
 }
 
 /** Where the command runs and prints; tests pass their own. */
@@ -48,6 +52,10 @@ export async function runSynth(stack: string, opts: SynthFlags, io: SynthIo = { 
   const say = (text: string) => io.write("stdout", text + "\n");
   const complain = (text: string) => io.write("stderr", text + "\n");
 
+  if (isSdlFile(stack)) {
+    complain(`akash-stack synth: ${stack} is an SDL file already, and synth turns a TypeScript stack into one: lint it with \`akash-stack lint ${stack}\`, or deploy it as it is with \`akash-stack deploy ${stack} --network …\``);
+    return EXIT_USAGE;
+  }
   const located = locateStack(stack, io.cwd);
   if ("error" in located) {
     complain(`akash-stack synth: ${located.error}`);
@@ -56,7 +64,14 @@ export async function runSynth(stack: string, opts: SynthFlags, io: SynthIo = { 
   const { file, name } = located;
   const shownFile = shortPath(file, io.cwd);
 
+  // The type check runs on another thread while the stack loads.
+  const typeChecked = opts.typecheck === false ? undefined : startTypeCheck(file);
   const loaded = await loadStack(file, io.cwd);
+  const typeProblems = typeChecked ? describeTypeCheck(await typeChecked, shownFile, io.cwd) : [];
+  if (typeProblems.length > 0) {
+    for (const line of typeProblems) complain(line);
+    return EXIT_FAILED;
+  }
   if ("error" in loaded) {
     complain(loaded.error);
     return EXIT_FAILED;

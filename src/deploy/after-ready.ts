@@ -100,7 +100,7 @@ export async function runDnsStep(input: DnsStepInput): Promise<StepResult> {
     };
   }
   const [{ formatPlan }, { applyDomain }, { namecheapConfigFromEnv }, { NamecheapProvider }, { describeAnswer }, { DnsError }] = await Promise.all([
-    import("../cli/dns.js"),
+    import("../dns/plan-text.js"),
     import("../dns/apply.js"),
     import("../dns/namecheap/config.js"),
     import("../dns/namecheap/provider.js"),

@@ -3,14 +3,17 @@
  * network, the key, the chain client, the stack and its synthesis. Loaded only by those commands,
  * so `lint` never pays for chain-sdk.
  */
-import { basename } from "node:path";
-import { locateStack, loadStack } from "../stack/load.js";
+import { readFile } from "node:fs/promises";
+import { basename, resolve } from "node:path";
+import { locateStack, loadStack, shortPath } from "../stack/load.js";
 import type { CosmosChainClient } from "../chain/cosmos/client.js";
 import { resolveNetwork, type Network } from "../chain/networks.js";
 import { loadMnemonic } from "../chain/wallet.js";
 import { ParamError, parseSetFlags } from "../stack/params.js";
 import { stackHome } from "../stack/secrets.js";
+import { isSdlFile, sdlFileAsSynth, sdlFileStackName } from "../stack/sdl-file.js";
 import { formatProblem, synth, SynthError, type SynthResult } from "../stack/synth.js";
+import { describeTypeCheck, startTypeCheck } from "../stack/typecheck.js";
 import { ProviderDirectory, type ProviderTuning } from "./providers.js";
 
 export interface CommandIo {
@@ -27,6 +30,10 @@ export interface ChainFlags {
   /** Endpoint overrides. */
   rpc?: string;
   grpc?: string;
+  /** `--name`: the deployment's name instead of the stack's or the SDL file's. */
+  name?: string;
+  /** `--no-typecheck` (plan, deploy) sets this to false. */
+  typecheck?: boolean;
 }
 
 /** A problem with the command line or its inputs (exit code 2 where the command has one). */
@@ -92,16 +99,28 @@ export async function measureBlockTime(network: Network, chain: Pick<CosmosChain
 }
 
 /**
- * The name a stack's state is kept under: the file name for a path (`stacks/registry.ts` →
- * `registry`), else the name itself. Cheap (nothing is loaded), so status, close and deposit work
- * without the stack's source, and agree with plan and deploy.
+ * The name a stack's state is kept under: `--name` when given, else the file name for a path
+ * (`stacks/registry.ts` and `deploy/registry.yaml` → `registry`), else the name itself. Cheap
+ * (nothing is loaded), so status, close and deposit work without the stack's source, and agree
+ * with plan and deploy.
  */
-export function stackNameOf(arg: string): string {
+export function stackNameOf(arg: string, name?: string): string {
+  if (name !== undefined) {
+    if (!STACK_NAME.test(name)) throw new UsageError(`--name ${JSON.stringify(name)} is not a usable name: use lowercase letters, digits, - and _, starting with a letter or digit`);
+    return name;
+  }
+  if (isSdlFile(arg)) {
+    const fromFile = sdlFileStackName(arg);
+    if (!STACK_NAME.test(fromFile)) throw new UsageError(`${arg}: cannot name the deployment after this file (${JSON.stringify(fromFile)}): pass --name NAME (lowercase letters, digits, - and _)`);
+    return fromFile;
+  }
   const looksLikePath = /[\\/]/.test(arg) || /\.(m?ts|m?js)$/.test(arg);
   if (looksLikePath) return basename(arg).replace(/\.(m?ts|m?js)$/, "");
-  if (!/^[a-z0-9][-a-z0-9_]*$/.test(arg)) throw new UsageError(`${JSON.stringify(arg)} is not a stack name: use a name (like registry) or a path to a .ts file`);
+  if (!STACK_NAME.test(arg)) throw new UsageError(`${JSON.stringify(arg)} is not a stack name: use a name (like registry), a path to a .ts stack file or to an SDL (.yaml) file`);
   return arg;
 }
+
+const STACK_NAME = /^[a-z0-9][-a-z0-9_]*$/;
 
 export interface LoadedStack {
   name: string;
@@ -109,21 +128,60 @@ export interface LoadedStack {
   synth: SynthResult;
 }
 
-/** Finds, loads and synthesizes a stack (`registry` or a path), with `--set` overrides. */
-export async function loadAndSynth(stackArg: string, set: readonly string[], io: CommandIo): Promise<LoadedStack> {
+export interface LoadOptions {
+  /** `--no-typecheck` sets this to false. */
+  typecheck?: boolean;
+  /** `--name`: the deployment's name instead of the file's. */
+  name?: string;
+}
+
+/** The stack file has type errors; the message lists them at file:line:column. */
+export class StackTypeError extends Error {
+  override readonly name = "StackTypeError";
+}
+
+/**
+ * Finds, loads and synthesizes a stack (`registry` or a path), with `--set` overrides; or reads
+ * and lints a plain SDL file (`deploy/web.yaml`), which has no parameters.
+ */
+export async function loadAndSynth(stackArg: string, set: readonly string[], io: CommandIo, options: LoadOptions = {}): Promise<LoadedStack> {
+  if (isSdlFile(stackArg)) return loadSdlFile(stackArg, set, io, options);
   const located = locateStack(stackArg, io.cwd);
   if ("error" in located) throw new UsageError(located.error);
+  // The type check runs on another thread while the stack loads.
+  const typeChecked = options.typecheck === false ? undefined : startTypeCheck(located.file);
   const loaded = await loadStack(located.file, io.cwd);
+  const typeProblems = typeChecked ? describeTypeCheck(await typeChecked, shortPath(located.file, io.cwd), io.cwd) : [];
+  if (typeProblems.length > 0) throw new StackTypeError(typeProblems.join("\n"));
   if ("error" in loaded) throw new UsageError(loaded.error);
   try {
     const overrides = parseSetFlags(loaded.definition.params, [...set]);
     // The file's name keys the state (what status, close and deposit can know without loading it).
-    return { name: located.name, file: located.file, synth: synth(loaded.definition, overrides) };
+    return { name: options.name !== undefined ? stackNameOf(stackArg, options.name) : located.name, file: located.file, synth: synth(loaded.definition, overrides) };
   } catch (err) {
     if (err instanceof ParamError) throw new UsageError(err.message);
     if (err instanceof SynthError) throw new UsageError(err.problems.map((p) => formatProblem(p, io.cwd)).join("\n"));
     throw err;
   }
+}
+
+async function loadSdlFile(path: string, set: readonly string[], io: CommandIo, options: LoadOptions): Promise<LoadedStack> {
+  if (set.length > 0) throw new UsageError(`--set applies to stack parameters, and ${path} is an SDL file, which has none: drop --set, or edit the file`);
+  const name = stackNameOf(path, options.name);
+  const file = resolve(io.cwd, path);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder; name an SDL file" : (err as Error).message}`);
+  }
+  const result = sdlFileAsSynth(text, file);
+  if ("problems" in result) {
+    throw new UsageError(`${result.problems.map((p) => formatProblem(p, io.cwd)).join("\n")}\n${path} has errors (run \`akash-stack lint ${path}\` for the full report): fix them and run again`);
+  }
+  for (const warning of result.warnings) io.write("stderr", `${formatProblem(warning, io.cwd)} (warning)\n`);
+  return { name, file, synth: result };
 }
 
 /** Poll intervals and timeouts scaled to the network's block time. */
@@ -148,6 +206,7 @@ export function explainFailure(err: unknown): { message: string; exitCode: numbe
   if (usage.includes(name)) return { message, exitCode: 2 };
   const known = [
     "StateError",
+    "StackTypeError",
     "MissingSecretsError",
     "InvalidDeploymentError",
     "ChainTxError",

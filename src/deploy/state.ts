@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Coin, DecCoin } from "../chain/types.js";
+import { makeStackHome } from "../stack/home.js";
 
 export const STATE_VERSION = 1;
 
@@ -162,6 +163,7 @@ export async function loadState(home: string, stack: string, network: string): P
 /** Atomically replaces the state file: temp file in the same folder, fsync, rename, fsync the folder. */
 export async function saveState(home: string, state: StackState): Promise<void> {
   const dir = stateDir(home);
+  await makeStackHome(home, 0o700);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = statePath(home, state.stack, state.network);
   state.updatedAt = new Date().toISOString();
@@ -222,6 +224,7 @@ export interface StateLock {
  */
 export async function lockState(home: string, stack: string, network: string): Promise<StateLock> {
   const dir = stateDir(home);
+  await makeStackHome(home, 0o700);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `${stack}.${network}.lock`);
   for (let attempt = 0; attempt < 3; attempt++) {

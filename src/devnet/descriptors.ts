@@ -1,15 +1,11 @@
 /**
  * chain-sdk's generated service descriptors (`{typeName, methods: {name, httpPath, httpMethod,
  * input, output}}`), the single source for the gRPC method paths, the grpc-gateway REST routes
- * and each method's protobuf codecs. chain-sdk bundles them into hashed chunk files it loads on
- * demand and does not export, so they are found by scanning its ESM build for files exporting a
- * descriptor. Only the services the devnet serves are kept.
+ * and each method's protobuf codecs, found in chain-sdk's build by `descriptor-chunks.ts`. Only the
+ * services the devnet serves are kept.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { ProtoCodec } from "./codec.js";
+import { descriptorChunks } from "./descriptor-chunks.js";
 
 export interface MethodDescriptor {
   name: string;
@@ -52,16 +48,9 @@ let loaded: Promise<Map<string, ServiceDescriptor>> | undefined;
 /** Loads (once) the descriptors of `SERVED_SERVICES`, keyed by type name. */
 export function loadServiceDescriptors(): Promise<Map<string, ServiceDescriptor>> {
   loaded ??= (async () => {
-    const cjsEntry = createRequire(import.meta.url).resolve("@akashnetwork/chain-sdk");
-    const esmDir = join(dirname(cjsEntry), "..", "esm");
-    const files = readdirSync(esmDir).filter((f) => /^(query|service)_akash-[A-Z0-9]+\.js$/.test(f));
     const wanted = new Set<string>(SERVED_SERVICES);
     const found = new Map<string, ServiceDescriptor>();
-    for (const file of files) {
-      // importing every chunk costs about a second; the few that hold a wanted service are enough
-      const text = readFileSync(join(esmDir, file), "utf8");
-      if (!SERVED_SERVICES.some((name) => text.includes(`typeName: "${name}"`))) continue;
-      const module = (await import(pathToFileURL(join(esmDir, file)).href)) as Record<string, unknown>;
+    for (const module of await descriptorChunks(SERVED_SERVICES)) {
       for (const value of Object.values(module)) {
         if (isServiceDescriptor(value) && wanted.has(value.typeName)) found.set(value.typeName, value);
       }

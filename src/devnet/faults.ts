@@ -6,36 +6,10 @@
  * endpoint (`POST /faults` with the same JSON).
  */
 import { DEC_ONE } from "./decimal.js";
+import type { FaultSpec, FaultState, ProviderFaultKind } from "./options.js";
 import { paymentsOf, escrowAccountKey, type ChainData } from "./state.js";
 
-export type ProviderFaultKind = 404 | 500 | "timeout";
-
-/** The JSON a fault request carries; every field is optional. */
-export interface FaultSpec {
-  /** Providers stop bidding (true) or resume (false). */
-  noBids?: boolean;
-  /** Extra blocks every provider waits before bidding (0 = normal). */
-  slowBidBlocks?: number;
-  /** The next N CometBFT RPC calls answer a JSON-RPC error (HTTP 500). */
-  rpcErrors?: number;
-  /** The next N CometBFT RPC calls have their connection dropped without an answer. */
-  rpcDrops?: number;
-  /** The next `count` calls to a provider (all providers when `provider` is omitted) fail this way. */
-  providerErrors?: { provider?: string | number; status: ProviderFaultKind; count: number };
-  /** Takes a provider offline (connections refused) or back online. */
-  providerOffline?: { provider: string | number; offline: boolean };
-  /** Leaves a deployment's escrow with one block of payments; its leases close with insufficient_funds. */
-  drainEscrow?: { owner: string; dseq: string | number };
-}
-
-export interface FaultState {
-  noBids: boolean;
-  slowBidBlocks: number;
-  rpcErrors: number;
-  rpcDrops: number;
-  providerErrors: Record<string, Array<{ status: ProviderFaultKind; count: number }>>;
-  offlineProviders: string[];
-}
+export type { FaultSpec, FaultState, ProviderFaultKind } from "./options.js";
 
 export interface FaultHooks {
   providerAddresses(): string[];

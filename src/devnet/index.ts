@@ -4,7 +4,7 @@
  * providers that serve the provider REST API over HTTPS with JWT authentication. It writes
  * `$AKASH_STACK_HOME/devnet.json` (default `.akash-stack/devnet.json`) so other commands can find it.
  */
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { AdminServer } from "./admin.js";
 import { providerProfile } from "./bid-engine.js";
@@ -12,7 +12,7 @@ import { Chain } from "./blocks.js";
 import { DEFAULT_AKT_PRICE_USD, DEFAULT_MINT_EPOCH_BLOCKS, DEVNET_CHAIN_ID, DEVNET_TEST_MNEMONIC } from "./constants.js";
 import { parseDecimal } from "./decimal.js";
 import { loadServiceDescriptors } from "./descriptors.js";
-import { Faults, type FaultSpec } from "./faults.js";
+import { Faults } from "./faults.js";
 import { buildGenesis } from "./genesis.js";
 import { GrpcServer } from "./grpc.js";
 import { deriveKeys } from "./keys.js";
@@ -22,60 +22,9 @@ import { QueryRouter } from "./router.js";
 import { RpcServer } from "./rpc.js";
 
 export { DEVNET_CHAIN_ID, DEVNET_TEST_MNEMONIC } from "./constants.js";
-export type { FaultSpec, FaultState } from "./faults.js";
-
-export interface DevnetOptions {
-  /** Milliseconds between blocks (default 1000). */
-  blockTime?: number;
-  /** Number of providers (default 3). */
-  providers?: number;
-  /** Mnemonic of the funded test account (default: the documented test mnemonic). */
-  mnemonic?: string;
-  /** Where devnet.json goes (default $AKASH_STACK_HOME, else ".akash-stack"). */
-  home?: string;
-  /** Write devnet.json (default true). */
-  writeDevnetJson?: boolean;
-  /** Fixed ports (default: any free port) on 127.0.0.1. */
-  ports?: { rpc?: number; grpc?: number; api?: number; admin?: number };
-  /** Blocks between mint epochs (default 5). */
-  mintEpochBlocks?: number;
-  /** The oracle's AKT price in USD (default "0.5"). */
-  aktPriceUsd?: string;
-  /** Provider behaviour timings (rollout, bid and manifest timeouts). */
-  providerTimings?: Partial<ProviderTimings>;
-  /** Faults in force from the start. */
-  faults?: FaultSpec;
-}
-
-export interface DevnetProviderInfo {
-  address: string;
-  hostUri: string;
-  region: string;
-  audited: boolean;
-  attributes: Array<{ key: string; value: string }>;
-  /** PEM of the certificate the provider's HTTPS server presents (also on chain). */
-  certificate: string;
-}
-
-export interface DevnetInfo {
-  chainId: string;
-  /** Milliseconds between blocks. */
-  blockTimeMs: number;
-  /** CometBFT RPC base URL (createStargateClient's baseUrl). */
-  rpc: string;
-  /** gRPC URL (createChainNodeSDK's query.baseUrl). */
-  grpc: string;
-  /** grpc-gateway REST base URL (createChainNodeWebSDK's query.baseUrl). */
-  api: string;
-  /** Admin endpoint (faults). */
-  admin: string;
-  mnemonic: string;
-  /** The funded account of `mnemonic` (HD index 0). */
-  testAccount: string;
-  /** The auditor that signs some providers' attributes. */
-  auditor: string;
-  providers: DevnetProviderInfo[];
-}
+export type { DevnetInfo, DevnetOptions, DevnetProviderInfo, FaultSpec, FaultState } from "./options.js";
+import type { DevnetInfo, DevnetOptions } from "./options.js";
+import { makeStackHome } from "../stack/home.js";
 
 export interface Devnet extends DevnetInfo {
   chain: Chain;
@@ -196,7 +145,7 @@ export function akashStackHome(home?: string): string {
 /** Writes devnet.json atomically (temp file + rename), so readers never see half a file. */
 async function writeDevnetJson(home: string | undefined, info: DevnetInfo): Promise<string> {
   const dir = akashStackHome(home);
-  await mkdir(dir, { recursive: true });
+  await makeStackHome(dir);
   const file = join(dir, "devnet.json");
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   const { providers, ...rest } = info;

@@ -12,6 +12,7 @@
  * No containers run: a manifest that passes the provider's checks is "deployed" and its services
  * report ready after a short rollout.
  */
+import type { ProviderTimings } from "./options.js";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
@@ -31,16 +32,7 @@ import { checkManifestAgainstGroup } from "./manifest-check.js";
 import { decodeManifest, ManifestDecodeError } from "./manifest-decode.js";
 import { bidKey, DepositSource, deploymentKey, groupOf, leasePaymentXid, LeaseClosedReason, orderKey, paymentKey, type BidRecord, type LeaseRecord } from "./state.js";
 
-export interface ProviderTimings {
-  /** Blocks between an accepted manifest and services reporting ready. */
-  rolloutBlocks: number;
-  /** A bid with no lease is closed after this long (provider --bid-timeout, 5 min). */
-  bidTimeoutMs: number;
-  /** A lease with no manifest is closed after this long (provider --manifest-timeout, 5 min). */
-  manifestTimeoutMs: number;
-  /** A request held by the "timeout" fault is dropped after this long. */
-  hangMs: number;
-}
+export type { ProviderTimings } from "./options.js";
 
 export const DEFAULT_PROVIDER_TIMINGS: ProviderTimings = {
   rolloutBlocks: 2,

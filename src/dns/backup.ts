@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { DnsError, type Zone, type ZoneRow } from "./provider.js";
+import { makeStackHome } from "../stack/home.js";
 
 const FORMAT = "akash-stack/dns-backup@1";
 
@@ -79,6 +80,7 @@ export async function loadBackup(home: string, provider: string, domain: string)
  */
 export async function withDomainLock<T>(home: string, provider: string, domain: string, work: () => Promise<T>): Promise<T> {
   const lock = join(home, "dns", provider, `${domain}.lock`);
+  await makeStackHome(home);
   await mkdir(dirname(lock), { recursive: true });
   for (let attempt = 0; ; attempt++) {
     try {

@@ -88,8 +88,10 @@ export interface EmulatorFault {
   command?: string;
   /** Answer with this API error… */
   error?: { number: number; text: string };
-  /** …or with an HTTP 405 throttling page. */
+  /** …or with an HTTP 405 throttling page… */
   http405?: boolean;
+  /** …or with this HTTP status and an HTML page (a 502 or 503 from Namecheap's load balancer). */
+  httpStatus?: number;
   /** How many calls it affects; default 1. */
   times?: number;
 }
@@ -229,6 +231,7 @@ export class NamecheapEmulator {
     }
     const fault = this.takeFault(command);
     if (fault?.http405) return send(405, "<html><body>405 Method Not Allowed</body></html>", "text/html");
+    if (fault?.httpStatus) return send(fault.httpStatus, `<html><body>${fault.httpStatus}</body></html>`, "text/html");
     if (fault?.error) return fail(fault.error.number, fault.error.text);
 
     const apiKey = get("ApiKey");

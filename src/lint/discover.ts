@@ -2,13 +2,17 @@
  * Turns the paths given to `akash-stack lint` into the list of files to lint.
  *
  * A file named explicitly is always linted, whatever its name or content. A folder is walked for
- * `*.yaml`/`*.yml` files that look like an SDL, so `akash-stack lint .` in a repository skips CI
+ * `*.yaml`/`*.yml` files that are an SDL, so `akash-stack lint .` in a repository skips CI
  * workflows, Helm charts and docker-compose files instead of drowning the user in findings about them.
- * Problems with the paths themselves (missing, unreadable, a folder with no SDL) are returned as
- * messages, not thrown: the caller decides how to report them.
+ * Skipping is never silent: every YAML file left out is returned in `skipped`, with the reason, so
+ * the summary counts them and `--verbose` lists them. Problems with the paths themselves (missing,
+ * unreadable, a folder with no SDL) are returned as messages, not thrown: the caller decides how to
+ * report them.
  */
 import { closeSync, openSync, readdirSync, readSync, statSync, type Dirent } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { parseYaml, type YNode } from "../sdl/yaml.js";
+import { CONFIG_FILE_NAME } from "./config.js";
 
 export interface DiscoveredFile {
   /** The path to show the user: relative to the working folder when the file is inside it, else absolute. */
@@ -27,8 +31,18 @@ export interface DiscoveredFile {
   bytes?: Buffer;
 }
 
+/** A YAML file a folder walk found and left out because it is not an SDL. */
+export interface SkippedFile {
+  /** Shown like `DiscoveredFile.path`. */
+  path: string;
+  /** Why it is not an SDL, e.g. `no top-level "deployment:" or "profiles:" key`. */
+  reason: string;
+}
+
 export interface Discovery {
   files: DiscoveredFile[];
+  /** YAML files under the folders given that are not an SDL, in walk order. */
+  skipped: SkippedFile[];
   /** One line per path that could not be used, saying what is wrong and what to do. */
   errors: string[];
 }
@@ -67,31 +81,86 @@ function isSkippedFolder(name: string): boolean {
  */
 const SNIFF_BYTES = 1024 * 1024;
 
-/** What the look-alike check wants to see; also quoted in the "no SDL files" message. */
+/** What makes a YAML file an SDL; also quoted in the "no SDL files" message. */
 export const SDL_LOOK_ALIKE = 'a top-level "services:" key and a top-level "deployment:" or "profiles:" key';
 
 /**
- * A cheap text check for "this YAML file is probably an SDL": top-level (column 1) `services:` and
- * `deployment:` or `profiles:` keys. It never parses, so it is fast and never fails on bad YAML.
+ * Whether a YAML text is an SDL: its root mapping has a `services` key and a `deployment` or
+ * `profiles` key. Returns undefined for an SDL, else why it is not one.
+ *
+ * Two steps, so a folder of SDLs is never parsed twice and no SDL is ever missed:
+ *   1. a text check for the keys at the indentation of the document's first key (column 1 in
+ *      almost every SDL, deeper in the few written as an indented block under `---`), skipping
+ *      comments, directives and document markers; it never fails on bad YAML;
+ *   2. when the keys appear in the text but not where step 1 looks (flow style `{services: …}`,
+ *      content after `--- ` on the marker's line, a tab), the YAML parser the linter uses decides.
  */
-export function looksLikeSdl(text: string): boolean {
+export function notAnSdlBecause(text: string): string | undefined {
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  return SERVICES_KEY.test(body) && (DEPLOYMENT_KEY.test(body) || PROFILES_KEY.test(body));
+  const indent = firstKeyIndent(body);
+  const keys = indent === 0 ? COLUMN_ONE_KEYS : topLevelKeys(indent);
+  const hasServices = keys.services.test(body);
+  const hasDeployment = keys.deployment.test(body) || keys.profiles.test(body);
+  if (hasServices && hasDeployment) return undefined;
+  if (body.includes("services") && (body.includes("deployment") || body.includes("profiles")) && rootKeysMakeAnSdl(body)) return undefined;
+  if (!hasServices) return hasDeployment ? 'no top-level "services:" key' : 'no top-level "services:", "deployment:" or "profiles:" key';
+  return 'no top-level "deployment:" or "profiles:" key';
 }
 
-function topLevelKey(name: string): RegExp {
-  return new RegExp(`^(?:${name}|"${name}"|'${name}')[ \\t]*:`, "m");
+/** `notAnSdlBecause(text) === undefined`. */
+export function looksLikeSdl(text: string): boolean {
+  return notAnSdlBecause(text) === undefined;
 }
 
-// Built once: the walk tests every YAML file of a folder (no `g` flag, so no lastIndex state).
-const SERVICES_KEY = topLevelKey("services");
-const DEPLOYMENT_KEY = topLevelKey("deployment");
-const PROFILES_KEY = topLevelKey("profiles");
+/** Step 2: the parsed root mapping has the keys (only the first document counts, as for the linter). */
+function rootKeysMakeAnSdl(text: string): boolean {
+  let root: YNode | undefined;
+  try {
+    root = parseYaml(text).root;
+  } catch {
+    return false;
+  }
+  if (root?.kind !== "map") return false;
+  const keys = new Set(root.entries.map((e) => e.key.text));
+  return keys.has("services") && (keys.has("deployment") || keys.has("profiles"));
+}
+
+/**
+ * The number of spaces before the first key of the first document: the indentation of the first
+ * line that is not blank, a comment, a directive (`%YAML`) or a bare document marker (`---`).
+ */
+function firstKeyIndent(text: string): number {
+  FIRST_CONTENT_LINE.lastIndex = 0;
+  const match = FIRST_CONTENT_LINE.exec(text);
+  return match ? match[1]!.length : 0;
+}
+
+// A line of content: not blank, not a comment, not a directive, not a bare `---` or `...`.
+const FIRST_CONTENT_LINE = /^( *)(?![ \t]*(?:#|\r?$)|%|(?:---|\.\.\.)[ \t]*(?:#.*)?\r?$)\S/gm;
+
+interface TopLevelKeys {
+  services: RegExp;
+  deployment: RegExp;
+  profiles: RegExp;
+}
+
+function topLevelKeys(indent: number): TopLevelKeys {
+  return { services: topLevelKey("services", indent), deployment: topLevelKey("deployment", indent), profiles: topLevelKey("profiles", indent) };
+}
+
+function topLevelKey(name: string, indent: number): RegExp {
+  return new RegExp(`^ {${indent}}(?:${name}|"${name}"|'${name}')[ \\t]*:`, "m");
+}
+
+// Built once for column 1, nearly every SDL: the walk tests every YAML file of a folder (no `g`
+// flag, so no lastIndex state).
+const COLUMN_ONE_KEYS = topLevelKeys(0);
 
 /** Resolves the paths to files. Never throws. */
 export function discoverFiles(paths: readonly string[], options: DiscoverOptions = {}): Discovery {
   const cwd = options.cwd ?? process.cwd();
   const files: DiscoveredFile[] = [];
+  const skipped: SkippedFile[] = [];
   const errors: string[] = [];
   const seen = new Set<string>();
   let keptText = 0;
@@ -128,26 +197,40 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
       continue;
     }
     let sdlFiles = 0;
+    let otherYaml = 0;
     const walkErrors: string[] = [];
-    walk(absolutePath, given, cwd, (file, shownPath, text) => {
-      sdlFiles++;
-      add(file, shownPath, text);
-    }, walkErrors);
+    const found: Found = {
+      sdl(file, shownPath, text) {
+        sdlFiles++;
+        add(file, shownPath, text);
+      },
+      other(file, shownPath, reason) {
+        otherYaml++;
+        if (seen.has(file)) return;
+        seen.add(file);
+        skipped.push({ path: shownPath, reason });
+      },
+    };
+    walk(absolutePath, given, cwd, found, walkErrors);
     errors.push(...walkErrors);
     if (sdlFiles === 0 && walkErrors.length === 0) {
+      const others = otherYaml === 0 ? "" : ` (${otherYaml} other YAML file${otherYaml === 1 ? "" : "s"} skipped; --verbose lists them)`;
       errors.push(
-        `no SDL files found under ${given}: looked for *.yaml/*.yml files with ${SDL_LOOK_ALIKE} ` +
-          `(node_modules and dot-folders are skipped); name a file explicitly to lint it anyway`,
+        `no SDL files found under ${given}: looked for *.yaml/*.yml files with ${SDL_LOOK_ALIKE}${others} ` +
+          `(node_modules and dot-folders are not searched); name a file explicitly to lint it anyway`,
       );
     }
   }
-  return { files, errors };
+  return { files, skipped, errors };
 }
 
-/** Called for each SDL look-alike: its absolute and display paths, and its text when wholly read. */
-type Found = (absolutePath: string, shownPath: string, text: string | undefined) => void;
+/** What the walk reports: each SDL (with its text when wholly read) and each other YAML file. */
+interface Found {
+  sdl(absolutePath: string, shownPath: string, text: string | undefined): void;
+  other(absolutePath: string, shownPath: string, reason: string): void;
+}
 
-/** Walks a folder in name order (so output is stable), collecting SDL look-alikes. */
+/** Walks a folder in name order (so output is stable), sorting YAML files into SDLs and others. */
 function walk(folder: string, shownAs: string, cwd: string, found: Found, errors: string[]): void {
   let entries: Dirent[];
   try {
@@ -166,7 +249,8 @@ function walk(folder: string, shownAs: string, cwd: string, found: Found, errors
       if (!isSkippedFolder(name)) walk(join(folder, name), join(shownAs, name), cwd, found, errors);
       continue;
     }
-    if (!YAML_EXTENSION.test(name)) continue;
+    // the lint config is YAML but never an SDL: not worth counting as a skipped file
+    if (!YAML_EXTENSION.test(name) || name === CONFIG_FILE_NAME) continue;
     // Symbolic links to files are followed; links to folders are not, so a link loop cannot hang the walk.
     if (!entry.isFile() && !entry.isSymbolicLink()) continue;
     const absolutePath = childPath.absolute(name);
@@ -183,7 +267,9 @@ function walk(folder: string, shownAs: string, cwd: string, found: Found, errors
       errors.push(pathError(join(shownAs, name), err));
       continue;
     }
-    if (looksLikeSdl(head)) found(absolutePath, childPath.shown(name), whole ? head : undefined);
+    const reason = notAnSdlBecause(head);
+    if (reason === undefined) found.sdl(absolutePath, childPath.shown(name), whole ? head : undefined);
+    else found.other(absolutePath, childPath.shown(name), reason);
   }
 }
 

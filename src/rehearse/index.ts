@@ -59,7 +59,9 @@ export async function startRehearsal(options: RehearseStart, detached: boolean):
   for (const service of plan.services) {
     for (const file of service.runtime.files) {
       if ("tool" in file.from && !existsSync(join(options.toolsBin, file.from.tool))) {
-        throw new RehearseError(`${service.image} needs ${file.from.tool} from ${options.toolsBin}, which is not built: run scripts/build-tools.sh`);
+        throw new RehearseError(
+          `${service.image} needs ${file.from.tool} in ${options.toolsBin}, which is not there: in a clone of akash-stack run scripts/build-tools.sh (Go and the module proxy), or set AKASH_STACK_TOOLS to the folder that has the programs`,
+        );
       }
       if ("host" in file.from && !existsSync(file.from.host)) {
         throw new RehearseError(`${service.image} needs ${file.from.host}, which is not installed: apt-get install the Debian package that has it (tini, gosu)`);

@@ -13,6 +13,7 @@
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { basename } from "node:path";
 import { Script } from "node:vm";
 
 type BundleFactory = (module: { exports: unknown }, exports: unknown, require: NodeJS.Require, filename: string) => void;
@@ -28,11 +29,21 @@ export function cacheFileOf(bundle: string): string {
   return bundle.replace(/\.cjs$/, ".cache");
 }
 
+/**
+ * The name stack traces show for a bundle: its place in the package, not a path. V8 keeps the name
+ * a script was compiled under in its code cache, and shows that name even when the cache is used
+ * elsewhere: with the path, every install's traces named the build machine's folder. The build
+ * (scripts/build-cached-bundles.mjs) compiles under the same name.
+ */
+export function scriptNameOf(bundle: string): string {
+  return `akash-stack/dist/chunks/${basename(bundle)}`;
+}
+
 /** Evaluates `bundle` (an absolute path) with its code cache, if there is one, and returns its exports. */
 export function runCachedBundle(bundle: string): CachedBundle {
   const cache = cacheFileOf(bundle);
   const cachedData = readCache(cache);
-  const script = new Script(readFileSync(bundle, "utf8"), { filename: bundle, cachedData });
+  const script = new Script(readFileSync(bundle, "utf8"), { filename: scriptNameOf(bundle), cachedData });
   const factory = script.runInThisContext() as BundleFactory;
   const module: { exports: unknown } = { exports: {} };
   factory(module, module.exports, createRequire(bundle), bundle);

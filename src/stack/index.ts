@@ -13,13 +13,18 @@ export {
   type DnsZone,
   type EnvValue,
   type ExposeProps,
+  type GpuInterface,
+  type GpuModelProps,
+  type GpuProps,
   type HttpOptions,
   type IpEndpoint,
+  type NvidiaGpuModel,
   type Placement,
   type PlacementProps,
   type PriceProps,
   type Proto,
   type ServiceHandle,
+  type ServicePermission,
   type ServiceProps,
   type Stack,
   type StackDefinition,
@@ -40,3 +45,4 @@ export {
 } from "./secrets.js";
 export { formatProblem, synth, SynthError, type DnsRecord, type SecretDeclaration, type StackProblem, type SynthResult } from "./synth.js";
 export { formatLocation, type SourceLocation } from "./location.js";
+export { priceCeiling, type CeilingResources } from "./price-ceiling.js";

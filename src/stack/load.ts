@@ -26,13 +26,14 @@
  * This module is not part of the stack API (`index.ts`): it loads esbuild, a build tool.
  */
 import { randomBytes } from "node:crypto";
-import { constants, existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
-import { access, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import * as nodeModule from "node:module";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Message, Plugin } from "esbuild";
+import { cacheDirFor } from "./cache-dir.js";
 import * as stackApi from "./index.js";
 import { formatLocation, frameInFile } from "./location.js";
 import { isStackDefinition, type StackDefinition } from "./stack.js";
@@ -72,7 +73,7 @@ function availableStacks(dir: string): string[] {
 /** Imports the stack file and returns its default export, or a message that names the file. */
 export async function loadStack(file: string, cwd: string): Promise<{ definition: StackDefinition } | { error: string }> {
   const shown = shortPath(file, cwd);
-  const bundleFile = join(await bundleDirFor(file), `.${basename(file, extname(file))}.${process.pid}.${randomBytes(4).toString("hex")}.mjs`);
+  const bundleFile = join(await cacheDirFor(file), `.${basename(file, extname(file))}.${process.pid}.${randomBytes(4).toString("hex")}.mjs`);
   let mod: { default?: unknown };
   try {
     const bundled = await bundleStack(file, bundleFile);
@@ -99,28 +100,6 @@ export async function loadStack(file: string, cwd: string): Promise<{ definition
 export function shortPath(file: string, cwd: string): string {
   const rel = relative(cwd, file);
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : file;
-}
-
-/**
- * Where the bundle is written: `node_modules/.cache/akash-stack` of the nearest folder above the
- * stack that has node_modules (the usual place for a tool's scratch files, and where a test
- * runner such as vitest leaves modules to Node rather than transforming them itself), else (or
- * when that is not writable) the system's temporary folder. Its imports do not depend on where it
- * is (`packagesWhereTheyAre`).
- */
-async function bundleDirFor(file: string): Promise<string> {
-  for (let dir = dirname(file); dirname(dir) !== dir; dir = dirname(dir)) {
-    if (!existsSync(join(dir, "node_modules"))) continue;
-    const cache = join(dir, "node_modules", ".cache", "akash-stack");
-    try {
-      await mkdir(cache, { recursive: true });
-      await access(cache, constants.W_OK);
-      return cache;
-    } catch {
-      break;
-    }
-  }
-  return tmpdir();
 }
 
 /** Names each bundled file's `import.meta` properties are replaced with (see `importMetaOfEachFile`). */
@@ -206,7 +185,9 @@ function stackApiFile(): string | undefined {
  * Leaves every import of an installed package (a file under node_modules) as an import of that
  * file's absolute URL instead of bundling it. Imports that resolve elsewhere (a workspace package
  * linked from node_modules, a tsconfig path) are bundled like the stack's own files; those that do
- * not resolve at all are left to esbuild, which reports them at the importing line.
+ * not resolve at all are left to esbuild, which reports them at the importing line. `akash-stack`
+ * itself always stays an import, wherever it resolves (in this repository, to its own dist/): its
+ * entry shares the built CLI's chunks, so the stack gets the modules synthesis already runs.
  */
 function packagesWhereTheyAre(): Plugin {
   const resolving = Symbol("resolving");
@@ -217,7 +198,7 @@ function packagesWhereTheyAre(): Plugin {
         if (args.pluginData?.[resolving] || isAbsolute(args.path)) return undefined;
         const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { [resolving]: true } });
         if (resolved.errors.length > 0 || resolved.external) return undefined;
-        if (!resolved.path.split(sep).includes("node_modules")) return undefined;
+        if (!resolved.path.split(sep).includes("node_modules") && !isAkashStackImport(args.path)) return undefined;
         return { path: pathToFileURL(resolved.path).href, external: true };
       });
     },
@@ -245,6 +226,10 @@ function importMetaOfEachFile(): Plugin {
   };
 }
 
+function isAkashStackImport(specifier: string): boolean {
+  return specifier === "akash-stack" || specifier.startsWith("akash-stack/");
+}
+
 function loaderFor(path: string): "ts" | "tsx" | "js" | "jsx" {
   const ext = extname(path).replace(/^\.[cm]/, ".");
   return ext === ".ts" ? "ts" : ext === ".tsx" ? "tsx" : ext === ".jsx" ? "jsx" : "js";
@@ -262,13 +247,26 @@ let sourceMapsBefore = false;
 async function importWithSourceMaps(url: string): Promise<unknown> {
   if (importsWithSourceMaps++ === 0) {
     sourceMapsBefore = process.sourceMapsEnabled ?? false;
-    process.setSourceMapsEnabled(true);
+    setSourceMaps(true);
   }
   try {
     return await import(url);
   } finally {
-    if (--importsWithSourceMaps === 0) process.setSourceMapsEnabled(sourceMapsBefore);
+    if (--importsWithSourceMaps === 0) setSourceMaps(sourceMapsBefore);
   }
+}
+
+/**
+ * Node 22.14+ and 24 ignore the source maps of files under node_modules unless asked
+ * (`module.setSourceMapsSupport(…, {nodeModules: true})`), even for `findSourceMap`, and the bundle
+ * is written to node_modules/.cache. `nodeModules` stays on when maps are switched off again, so
+ * the map can still be found while the stack builds; it changes nothing while maps are off.
+ * Node 20 has only `process.setSourceMapsEnabled`, which applies to every file.
+ */
+function setSourceMaps(enabled: boolean): void {
+  const { setSourceMapsSupport } = nodeModule as { setSourceMapsSupport?: (enabled: boolean, options: { nodeModules: boolean }) => void };
+  if (setSourceMapsSupport) setSourceMapsSupport(enabled, { nodeModules: true });
+  else process.setSourceMapsEnabled(enabled);
 }
 
 /** esbuild's location of a compile error, as `stacks/registry.ts:3:7`. */

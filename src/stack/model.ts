@@ -18,6 +18,13 @@ export interface VolumeModel {
   readOnly: boolean | undefined;
 }
 
+export interface GpuModel {
+  units: number;
+  vendor: "nvidia";
+  /** Any one of these; empty for any GPU of the vendor. Memory as written in the SDL (`80Gi`). */
+  models: ReadonlyArray<{ model: string; memory: string | undefined; interface: string | undefined }>;
+}
+
 export interface HttpOptionsModel {
   maxBodySize?: SizeLike;
   readTimeoutMs?: number;
@@ -62,11 +69,14 @@ export interface ServiceModel {
   memory: SizeLike;
   rootStorage: SizeLike;
   volumes: VolumeModel[];
+  gpu: GpuModel | undefined;
   count: number;
   priceAmount: string;
   priceDenom: string;
   placement: PlacementModel;
   credentials: CredentialsModel | undefined;
+  /** `params.permissions.read`. */
+  permissions: readonly string[] | undefined;
   exposes: ExposeModel[];
   location: SourceLocation;
 }

@@ -10,7 +10,7 @@
  */
 import { pointer } from "../sdl/findings.js";
 import type { SourceLocation } from "./location.js";
-import type { ExposeModel, HttpOptionsModel, ServiceModel, StackModel, VolumeModel } from "./model.js";
+import type { ExposeModel, GpuModel, HttpOptionsModel, ServiceModel, StackModel, VolumeModel } from "./model.js";
 import { formatSize } from "./size.js";
 
 export const SDL_VERSION = "2.0";
@@ -81,9 +81,12 @@ function renderService(s: ServiceModel, at: Mark): Record<string, unknown> {
     });
   }
   const mounted = s.volumes.filter((v) => v.mount !== undefined);
-  if (mounted.length > 0) {
+  if (mounted.length > 0 || s.permissions) {
     out.params = {
-      storage: Object.fromEntries(mounted.map((v) => [v.name, { mount: v.mount, ...(v.readOnly !== undefined ? { readOnly: v.readOnly } : {}) }])),
+      ...(mounted.length > 0
+        ? { storage: Object.fromEntries(mounted.map((v) => [v.name, { mount: v.mount, ...(v.readOnly !== undefined ? { readOnly: v.readOnly } : {}) }])) }
+        : {}),
+      ...(s.permissions ? { permissions: { read: [...s.permissions] } } : {}),
     };
   }
   if (s.credentials) {
@@ -144,7 +147,18 @@ function renderResources(s: ServiceModel): Record<string, unknown> {
     cpu: { units: `${s.cpuMillis}m` },
     memory: { size: formatSize(s.memory) },
     storage: [{ size: formatSize(s.rootStorage) }, ...s.volumes.map(renderVolume)],
+    ...(s.gpu ? { gpu: renderGpu(s.gpu) } : {}),
   };
+}
+
+/** `vendor: {nvidia: null}` (written `nvidia:`) asks for any GPU of the vendor, as Go reads it. */
+function renderGpu(gpu: GpuModel): Record<string, unknown> {
+  const models = gpu.models.map((m) => ({
+    model: m.model,
+    ...(m.memory !== undefined ? { ram: m.memory } : {}),
+    ...(m.interface !== undefined ? { interface: m.interface } : {}),
+  }));
+  return { units: gpu.units, attributes: { vendor: { [gpu.vendor]: models.length > 0 ? models : null } } };
 }
 
 function renderVolume(v: VolumeModel): Record<string, unknown> {

@@ -5,8 +5,9 @@
  * (and never loses secrets a running deployment already uses).
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { chmod, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { makeStackHome } from "./home.js";
 
 export const SECRETS_FILE_NAME = "secrets.json";
 
@@ -53,7 +54,7 @@ export async function loadGeneratedSecrets(home: string): Promise<LoadedSecrets>
 }
 
 export async function saveGeneratedSecrets(home: string, secrets: Readonly<Record<string, string>>): Promise<void> {
-  await mkdir(home, { recursive: true, mode: OWNER_ONLY_DIR });
+  await makeStackHome(home, OWNER_ONLY_DIR);
   const path = join(home, SECRETS_FILE_NAME);
   const sorted = Object.fromEntries(Object.entries(secrets).sort(([a], [b]) => a.localeCompare(b)));
   const content: SecretsFile = {

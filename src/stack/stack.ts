@@ -18,6 +18,7 @@ import type {
   DnsRecordModel,
   EndpointModel,
   ExposeModel,
+  GpuModel,
   HttpOptionsModel,
   PlacementModel,
   Proto,
@@ -28,9 +29,11 @@ import type {
 } from "./model.js";
 import type { ParamDefaults, ParamValues } from "./params.js";
 import { GENERATED_SECRET_KINDS, isSecret, makeSecret, SECRET_NAME, type GeneratedSecretKind, type Secret } from "./secrets.js";
-import { isSizeLike, type Size } from "./size.js";
+import { gpuModelInfo, GPU_MODELS, type GpuInterface, type NvidiaGpuModel } from "../sdl/data/gpu-models.js";
+import { formatSize, isSizeLike, type Size } from "./size.js";
 
 export type { Proto, StorageClass } from "./model.js";
+export type { GpuInterface, NvidiaGpuModel } from "../sdl/data/gpu-models.js";
 
 // ---------------------------------------------------------------------------------------------
 // Public props and handles
@@ -52,10 +55,31 @@ export interface VolumeProps {
   readOnly?: boolean;
 }
 
+/** One GPU a provider may offer, as providers label their devices (akash-network/provider-configs). */
+export interface GpuModelProps {
+  /** The model, lowercase as providers advertise it: the compiler knows the list. */
+  model: NvidiaGpuModel;
+  /** The card's memory as providers label it (`Size.gibibytes(80)` for an 80 GB A100); omit for any. */
+  memory?: Size;
+  /** How the card is attached; omit for any. */
+  interface?: GpuInterface;
+}
+
+export interface GpuProps {
+  /** GPUs per replica: a whole number from 1 to 24 (the chain's limit). */
+  units: number;
+  /** The only vendor Go's SDL parser reads: any other silently becomes "any NVIDIA GPU". */
+  vendor: "nvidia";
+  /** Any one of these will do; omit for any NVIDIA GPU. */
+  models?: readonly GpuModelProps[];
+}
+
 export interface ComputeProps {
   /** CPU cores per replica: 0.5 is half a core. Whole millicores only (0.0005 is not). */
   cpu: number;
   memory: Size;
+  /** GPUs per replica, and which. */
+  gpu?: GpuProps;
   storage: {
     /** The container's own (ephemeral) disk. */
     root: Size;
@@ -94,7 +118,17 @@ export interface ServiceProps {
   /** Where the service may run; default a placement named "akash" with no requirements. */
   placement?: Placement;
   credentials?: CredentialsProps;
+  /**
+   * What the service may read about its own deployment through the provider (`params.permissions`):
+   * `deployment` (its leases and services) and `logs` (its services' logs), for a log shipper or a
+   * dashboard running beside the app.
+   */
+  permissions?: { read: readonly ServicePermission[] };
 }
+
+/** A `params.permissions.read` value providers understand. */
+export type ServicePermission = "deployment" | "logs";
+const SERVICE_PERMISSIONS: readonly ServicePermission[] = ["deployment", "logs"];
 
 export interface HttpOptions {
   /** At most 100 MiB on Akash's ingress. */
@@ -226,6 +260,8 @@ export function isStackDefinition(value: unknown): value is StackDefinition {
 /** The name of the placement services get when they name none. */
 export const DEFAULT_PLACEMENT = "akash";
 
+/** GPUs per replica the chain accepts (MsgCreateDeployment validation). */
+const MAX_GPUS = 24;
 const SERVICE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/; // Go manifest: DNS-1123 label
 const ENDPOINT_NAME = /^[a-z]+[-_0-9a-z]+$/; // chain-sdk schema (Go's is the same set)
 /** A fully qualified host name: labels of letters, digits and dashes, at least two of them. */
@@ -281,6 +317,7 @@ class StackBuilder implements Stack {
       priceDenom: props.price?.denom ?? "uact",
       placement: props.placement ? this.lookup(this.placementOf, props.placement, "placement", at) ?? this.defaultPlacement() : this.defaultPlacement(),
       credentials: props.credentials ? this.credentials(props.credentials, name, at) : undefined,
+      permissions: props.permissions ? this.permissions(props.permissions, name, at) : undefined,
       exposes: [],
       location: at,
     };
@@ -483,7 +520,7 @@ class StackBuilder implements Stack {
     });
   }
 
-  private compute(compute: ComputeProps, service: string, at: SourceLocation): Pick<ServiceModel, "cpuMillis" | "cpuCores" | "memory" | "rootStorage" | "volumes"> {
+  private compute(compute: ComputeProps, service: string, at: SourceLocation): Pick<ServiceModel, "cpuMillis" | "cpuCores" | "memory" | "rootStorage" | "volumes" | "gpu"> {
     const cpu = compute?.cpu;
     const millis = typeof cpu === "number" ? Math.round(cpu * 1000) : NaN;
     if (!Number.isFinite(millis) || millis <= 0 || Math.abs(cpu * 1000 - millis) > 1e-6) {
@@ -495,7 +532,43 @@ class StackBuilder implements Stack {
       if (name === "default") this.problem(at, `volume name "default" of service ${service} is taken by the root storage: pick another name`);
       return { name, size: this.size(v?.size, `volume ${name} of service ${service}`, at), class: v?.class, mount: v?.mount, readOnly: v?.readOnly };
     });
-    return { cpuMillis: Number.isFinite(millis) ? millis : 0, cpuCores: cpu, memory, rootStorage, volumes };
+    const gpu = compute?.gpu === undefined ? undefined : this.gpu(compute.gpu, service, at);
+    return { cpuMillis: Number.isFinite(millis) ? millis : 0, cpuCores: cpu, memory, rootStorage, volumes, gpu };
+  }
+
+  /**
+   * Checks GPUs against what providers advertise (akash-network/provider-configs' gpus.json): a
+   * model, memory or interface no provider labels means no bids, found only after waiting for them.
+   */
+  private gpu(gpu: GpuProps, service: string, at: SourceLocation): GpuModel {
+    const units = gpu?.units;
+    if (!(Number.isInteger(units) && units >= 1 && units <= MAX_GPUS)) {
+      this.problem(at, `gpu.units ${String(units)} of service ${service} is not a whole number from 1 to ${MAX_GPUS} (GPUs per replica): drop gpu for a service without GPUs`);
+    }
+    if (gpu?.vendor !== "nvidia") {
+      this.problem(at, `gpu.vendor ${JSON.stringify(gpu?.vendor)} of service ${service} is not supported: Go's SDL parser reads only "nvidia" and would turn any other vendor into "any NVIDIA GPU"`);
+    }
+    const known = [...(GPU_MODELS.nvidia ?? [])];
+    const models = (gpu?.models ?? []).map((m, i) => {
+      const what = `gpu.models[${i}] of service ${service}`;
+      const info = gpuModelInfo("nvidia", m?.model);
+      if (!info) {
+        this.problem(at, `${what}: no provider advertises an NVIDIA GPU named ${JSON.stringify(m?.model)}, so there would be no bids: use a listed model, lowercase (${known.slice(0, 6).join(", ")}, …)`);
+        return { model: String(m?.model), memory: undefined, interface: m?.interface };
+      }
+      let memory: string | undefined;
+      if (m.memory !== undefined) {
+        memory = isSizeLike(m.memory) ? formatSize(m.memory) : undefined;
+        if (memory === undefined || !info.memory.includes(memory)) {
+          this.problem(at, `${what}: providers label ${m.model} cards with ${info.memory.join(" or ")} of memory, not ${memory ?? String(m.memory)}: use one of those, or omit memory`);
+        }
+      }
+      if (m.interface !== undefined && !info.interfaces.includes(m.interface)) {
+        this.problem(at, `${what}: ${m.model} cards come with the ${info.interfaces.join(" or ")} interface, not ${JSON.stringify(m.interface)}: use one of those, or omit interface`);
+      }
+      return { model: m.model, memory, interface: m.interface };
+    });
+    return { units: Number.isInteger(units) ? units : 0, vendor: "nvidia", models };
   }
 
   private size(value: unknown, what: string, at: SourceLocation): { mebibytes: number } {
@@ -525,6 +598,17 @@ class StackBuilder implements Stack {
       this.problem(at, `credentials.password of service ${service} must be a secret (stack.secret("NAME")), so the password never lands in the SDL file`);
     }
     return { host: c.host, username: String(c.username), password: isSecret(c.password) ? String(c.password) : "", email: c.email };
+  }
+
+  private permissions(permissions: { read: readonly ServicePermission[] }, service: string, at: SourceLocation): ServicePermission[] {
+    const read = Array.isArray(permissions?.read) ? permissions.read : [];
+    for (const value of read) {
+      if (!SERVICE_PERMISSIONS.includes(value)) {
+        this.problem(at, `permissions.read of service ${service} has ${JSON.stringify(value)}: providers understand ${SERVICE_PERMISSIONS.join(" and ")}`);
+      }
+    }
+    if (read.length === 0) this.problem(at, `permissions.read of service ${service} is empty: list what it may read (${SERVICE_PERMISSIONS.join(", ")}), or drop permissions`);
+    return [...new Set(read)];
   }
 
   private portProps(props: AllowProps, service: string, at: SourceLocation): Pick<ExposeModel, "port" | "as" | "proto"> {

@@ -1,7 +1,8 @@
 /**
  * JSON, a stable contract for scripts:
  * `{"files":[{"path","findings":[{"ruleId","severity","layer","message","line","column","path"}]}],
- *   "summary":{"files","errors","warnings"}}`. Every linted file is listed, also without findings.
+ *   "skipped":[{"path","reason"}], "summary":{"files","errors","warnings","skipped","suppressed"}}`.
+ * `skipped` lists the YAML files a folder held that are not an SDL. Every linted file is listed, also without findings.
  * Lines and columns are 1-based; a finding's `path` is a JSON pointer into the SDL.
  */
 import type { FormattedOutput } from "./index.js";
@@ -23,7 +24,8 @@ export function formatJson(report: LintReport): FormattedOutput {
         path: f.path,
       })),
     })),
-    summary: { files: report.summary.files, errors: report.summary.errors, warnings: report.summary.warnings },
+    skipped: report.skipped.map((file) => ({ path: file.path, reason: file.reason })),
+    summary: { files: report.summary.files, errors: report.summary.errors, warnings: report.summary.warnings, skipped: report.summary.skipped, suppressed: report.summary.suppressed },
   };
   return { stdout: JSON.stringify(document, null, 2) + "\n", stderr: "" };
 }

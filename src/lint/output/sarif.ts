@@ -7,15 +7,25 @@ import { pathToFileURL } from "node:url";
 import type { Finding, RuleInfo, Severity } from "../../sdl/findings.js";
 import type { FormatContext, FormattedOutput } from "./index.js";
 import type { LintReport } from "../run.js";
+import { PROJECT_URL, ruleDocsUrl } from "../rule-docs.js";
 
 export const SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json";
 
 export function formatSarif(report: LintReport, context: FormatContext): FormattedOutput {
   const rules = rulesFor(report, context.rules);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
-  const results = report.files.flatMap((file) =>
-    file.findings.map((finding) => result(finding, artifactUri(file.path), ruleIndex.get(finding.ruleId) ?? 0)),
-  );
+  const results = report.files.flatMap((file) => {
+    const uri = artifactUri(file.path);
+    const index = (finding: Finding): number => ruleIndex.get(finding.ruleId) ?? 0;
+    return [
+      ...file.findings.map((finding) => result(finding, uri, index(finding))),
+      // Accepted by an inline comment: still reported, marked so code scanning shows it as suppressed.
+      ...file.suppressed.map(({ finding, justification }) => ({
+        ...result(finding, uri, index(finding)),
+        suppressions: [{ kind: "inSource", justification }],
+      })),
+    ];
+  });
   const log = {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
@@ -25,6 +35,7 @@ export function formatSarif(report: LintReport, context: FormatContext): Formatt
           driver: {
             name: "akash-stack",
             version: context.toolVersion,
+            informationUri: PROJECT_URL,
             rules: rules.map(reportingDescriptor),
           },
         },
@@ -45,7 +56,7 @@ function rulesFor(report: LintReport, catalog: readonly RuleInfo[]): RuleInfo[] 
   const rules = [...catalog];
   const known = new Set(rules.map((r) => r.id));
   for (const file of report.files) {
-    for (const f of file.findings) {
+    for (const f of [...file.findings, ...file.suppressed.map((s) => s.finding)]) {
       if (known.has(f.ruleId)) continue;
       known.add(f.ruleId);
       rules.push({ id: f.ruleId, layer: f.layer, severity: f.severity, summary: f.ruleId });
@@ -58,6 +69,7 @@ function reportingDescriptor(rule: RuleInfo) {
   return {
     id: rule.id,
     shortDescription: { text: rule.summary },
+    helpUri: ruleDocsUrl(rule.id),
     defaultConfiguration: { level: level(rule.severity) },
     properties: { layer: rule.layer },
   };

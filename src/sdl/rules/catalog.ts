@@ -10,8 +10,9 @@ import { MANIFEST_RULES } from "./manifest-rules.js";
 import { PROVIDER_RULES } from "./provider.js";
 import { ADVICE_RULES } from "./advice.js";
 import { SCHEMA_RULES } from "../schema/index.js";
+import { SUPPRESSION_RULES } from "./suppression-rules.js";
 
-export const RULES: readonly RuleInfo[] = [...DECODE_RULES, ...REFERENCE_RULES, ...CHAIN_RULES, ...MANIFEST_RULES, ...PROVIDER_RULES, ...ADVICE_RULES, ...SCHEMA_RULES];
+export const RULES: readonly RuleInfo[] = [...DECODE_RULES, ...REFERENCE_RULES, ...CHAIN_RULES, ...MANIFEST_RULES, ...PROVIDER_RULES, ...ADVICE_RULES, ...SCHEMA_RULES, ...SUPPRESSION_RULES];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 

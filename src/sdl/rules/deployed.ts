@@ -8,6 +8,7 @@
  */
 import type { ComputeProfile, PlacementDeployment, PlacementProfile, Price, Sdl, Service } from "../model.js";
 import type { Reporter } from "../report.js";
+import { closestName } from "../suggest.js";
 
 export interface DeployedUnit {
   service: Service;
@@ -35,19 +36,32 @@ export function deployedUnits(sdl: Sdl): DeployedUnit[] {
   const units: DeployedUnit[] = [];
   unitsOf.set(sdl, units);
   for (const svcName of [...sdl.deployments.keys()].sort(byName)) {
-    const service = sdl.services.get(svcName);
+    const service = intended(sdl.services, svcName)?.[1];
     if (!service) continue;
     const placements = sdl.deployments.get(svcName)!.placements;
-    for (const placementName of [...placements.keys()].sort(byName)) {
-      const deployment = placements.get(placementName)!;
-      const compute = sdl.compute.get(deployment.profile);
-      const placement = sdl.placements.get(placementName);
-      const price = placement?.pricing.get(deployment.profile);
+    for (const writtenPlacement of [...placements.keys()].sort(byName)) {
+      const deployment = placements.get(writtenPlacement)!;
+      const compute = intended(sdl.compute, deployment.profile);
+      const placement = intended(sdl.placements, writtenPlacement);
+      const price = compute && placement?.[1].pricing.get(compute[0]);
       if (!compute || !placement || !price) continue;
-      units.push({ service, placementName, deployment, compute, placement, price });
+      units.push({ service, placementName: placement[0], deployment, compute: compute[1], placement: placement[1], price });
     }
   }
   return units;
+}
+
+/**
+ * The entry named `name`, or, when the name is a typo of exactly one defined name (`dcx` for `dc`;
+ * references.ts reports the typo with "did you mean"), that entry: the chain and manifest rules
+ * then still judge what the author meant, so one misspelt name does not hide the file's other
+ * findings. Undefined when nothing is close.
+ */
+export function intended<T>(defined: ReadonlyMap<string, T>, name: string): [string, T] | undefined {
+  const exact = defined.get(name);
+  if (exact !== undefined) return [name, exact];
+  const closest = closestName(name, defined.keys());
+  return closest === undefined ? undefined : [closest, defined.get(closest)!];
 }
 
 /** Units grouped by placement (one deployment group per placement), placements in Go's order. */
@@ -126,7 +140,7 @@ export function manifestServices(sdl: Sdl): Array<{ service: Service; placements
   const out: Array<{ service: Service; placements: string[] }> = [];
   servicesOf.set(sdl, out);
   for (const name of [...sdl.deployments.keys()].sort(byName)) {
-    const service = sdl.services.get(name);
+    const service = intended(sdl.services, name)?.[1];
     if (!service) continue;
     out.push({ service, placements: [...sdl.deployments.get(name)!.placements.keys()].sort(byName) });
   }

@@ -31,8 +31,8 @@ export function checkProvider({ sdl, report }: RuleContext): void {
       report.add(
         "ingress-without-host",
         expose.portNode ?? expose.node,
-        `manifest rejected: service "${service.name}" exposed on 80:TCP must have a hostname: providers that require hosts for HTTP services ` +
-          `(HTTPServicesRequireAtLeastOneHost) reject this manifest after the lease is created. Add accept: [your.domain.example] to this expose`,
+        `service "${service.name}" is exposed globally on 80:TCP without a hostname: providers that require hosts for HTTP services ` +
+          `(HTTPServicesRequireAtLeastOneHost) reject the manifest after the lease is created ("manifest rejected"). Add accept: [your.domain.example] to this expose`,
       );
     }
   }

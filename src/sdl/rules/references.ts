@@ -6,6 +6,7 @@
 import type { RuleInfo } from "../findings.js";
 import type { ComputeProfile, Service, Volume } from "../model.js";
 import type { RuleContext } from "./types.js";
+import { didYouMean } from "../suggest.js";
 
 export const REFERENCE_RULES: RuleInfo[] = [
   { id: "deployment-missing", layer: "chain", severity: "error", summary: "The SDL must deploy at least one service (the chain rejects a deployment without groups)." },
@@ -59,14 +60,14 @@ export function checkReferences({ sdl, report }: RuleContext): void {
       const placement = deployment.placements.get(placementName)!;
       const where = `${svcName}.${placementName}`;
       const compute = sdl.compute.get(placement.profile);
-      if (!compute) report.add("compute-profile-missing", placement.profileNode ?? placement.entry, `SDL invalid: ${where}: no compute profile named ${placement.profile || "(empty)"}: define it under profiles.compute or fix the name`);
+      if (!compute) report.add("compute-profile-missing", placement.profileNode ?? placement.entry, `SDL invalid: ${where}: no compute profile named ${placement.profile || "(empty)"}${didYouMean(placement.profile, sdl.compute.keys())}: define it under profiles.compute or fix the name`);
       const infra = sdl.placements.get(placementName);
-      if (!infra) report.add("placement-missing", placement.entry, `SDL invalid: ${where}: no placement profile named ${placementName}: define it under profiles.placement`);
+      if (!infra) report.add("placement-missing", placement.entry, `SDL invalid: ${where}: no placement profile named ${placementName}${didYouMean(placementName, sdl.placements.keys())}: define it under profiles.placement or fix the name`);
       else if (compute && !infra.pricing.has(placement.profile)) report.add("pricing-missing", placement.profileNode ?? placement.entry, `SDL invalid: ${where}: no pricing for profile ${placement.profile}: add profiles.placement.${placementName}.pricing.${placement.profile} with denom uact and an amount`);
       const svc = sdl.services.get(svcName);
       if (!svc && sdl.undecodedServices.has(svcName)) continue; // its decode error is already reported
       if (!svc) {
-        report.add("deployment-service-missing", deployment.entry, `SDL invalid: ${where}: no service profile named ${svcName}: define it under services or fix the name`);
+        report.add("deployment-service-missing", deployment.entry, `SDL invalid: ${where}: no service profile named ${svcName}${didYouMean(svcName, sdl.services.keys())}: define it under services or fix the name`);
         continue;
       }
       if (compute) checkStorageParams(ctxOf(report, sdl.version), svc, compute);
