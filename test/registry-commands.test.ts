@@ -387,10 +387,15 @@ describe.skipIf(!v3Found && !process.env.CI)(v3Found ? "registry uploads against
   });
   afterAll(async () => registry?.stop());
   // Distribution 3 keeps what arrived before the connection died and says so in the upload's
-  // status (Range: 0-20971519): the upload goes on from byte 20 MiB, nothing is sent twice.
-  killedUploadTests(() => registry, /the registry kept 20971520 bytes, resuming from there/);
+  // status (Range: 0-N): the upload goes on from there, and what it kept is not sent twice.
+  killedUploadTests(() => registry, /the registry kept (\d+) bytes, resuming from there/);
 });
 
+/**
+ * `expectedRetry` names what the registry said; for a resume, `(\d+)` captures the bytes it kept,
+ * which must be more than nothing and no more than what was sent before the cut (under load the
+ * registry may not have written all 20 MiB it received when the connection died).
+ */
 function killedUploadTests(registryOf: () => RunningRegistry, expectedRetry: RegExp): void {
   const modes = [
     { name: "streamed in one PATCH (the default)", chunkSize: undefined },
@@ -417,7 +422,12 @@ function killedUploadTests(registryOf: () => RunningRegistry, expectedRetry: Reg
         expect(outcome).toBe("uploaded");
         expect(proxy.killed).toBe(1);
         expect(retries).toHaveLength(1);
-        expect(retries[0]).toMatch(expectedRetry);
+        const said = expectedRetry.exec(retries[0] ?? "");
+        expect(said, retries[0]).not.toBeNull();
+        if (said?.[1] !== undefined) {
+          expect(Number(said[1])).toBeGreaterThan(0);
+          expect(Number(said[1])).toBeLessThanOrEqual(20 * 1024 * 1024);
+        }
         expect(progress.at(-1)).toBe(image.layer.size);
         // The bytes the registry stored, read straight from its storage, hash to the digest.
         const hex = image.layer.digest.slice(7);
