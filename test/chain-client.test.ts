@@ -70,10 +70,14 @@ describe.skipIf(!DEVNET_AVAILABLE)(`chain client on the devnet (${DEVNET_AVAILAB
     // and CometBFT 0.38 answers with a JSON-RPC error (-32603, "tx already exists in cache").
     const c = await client({ pollIntervalMs: 20, rebroadcastAfterMs: 1 });
     logs.length = 0;
+    // Five blocks (a second at 200 ms) without inclusion: the client polls and re-broadcasts
+    // while the transaction waits, however slowly this machine runs the test.
+    await net.devnet.faults.apply({ holdTxBlocks: 5 });
     const tx = await c.signAndBroadcast([mint()]);
     expect((await c.findTx(tx.hash))?.code).toBe(0);
     expect(logs.some((l) => l.includes("re-broadcasting the same bytes"))).toBe(true);
     expect(logs.some((l) => l.includes(`the node already has transaction ${tx.hash.slice(0, 12)}`))).toBe(true);
+    expect(net.devnet.faults.state().holdTxBlocks).toBe(0);
     await c.close();
   });
 

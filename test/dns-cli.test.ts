@@ -41,6 +41,28 @@ async function setup(options: NamecheapEmulatorOptions = {}, io: { interactive?:
 }
 
 describe("dns plan", () => {
+  it("--output json: one object with each zone's changes (names, types, addresses), the same for plan and apply, nothing else on stdout", async () => {
+    const { emulator, run } = await setup();
+    const plan = await run("plan", { domain: "example.com", record: RECORDS, adopt: true, output: "json" });
+    expect(plan.code).toBe(0);
+    const planned = JSON.parse(plan.out) as { action: string; zones: Array<{ domain: string; outcome: string; changes: Array<{ action: string; name: string; before?: { address: string }; after?: { type: string; address: string; ttl: string } }> }> };
+    expect(planned.action).toBe("plan");
+    expect(planned.zones.map((z) => [z.domain, z.outcome])).toEqual([["example.com", "planned"]]);
+    expect(planned.zones[0]!.changes).toContainEqual(expect.objectContaining({ action: "update", name: "registry", before: expect.objectContaining({ address: "198.51.100.7" }), after: { type: "A", address: "203.0.113.7", ttl: "300" } }));
+    expect(planned.zones[0]!.changes).toContainEqual(expect.objectContaining({ action: "create", name: "ipfs" }));
+    expect(emulator.calls("sethosts")).toBe(0);
+
+    const apply = await run("apply", { domain: "example.com", record: RECORDS, adopt: true, yes: true, output: "json" });
+    expect(apply.code, apply.err).toBe(0);
+    const applied = JSON.parse(apply.out) as { action: string; zones: Array<{ outcome: string; backupFile?: string; changes: unknown[] }> };
+    expect(applied.action).toBe("apply");
+    expect(applied.zones[0]!.outcome).toBe("applied");
+    expect(applied.zones[0]!.backupFile).toMatch(/\.json$/);
+    expect(applied.zones[0]!.changes).toEqual(planned.zones[0]!.changes);
+    expect(emulator.calls("sethosts")).toBe(1);
+    expect(`${apply.out}${apply.err}`).not.toContain(emulator.apiKey);
+  });
+
   it("shows the changes and exits 0; with --detailed-exitcode 2 when there is something to apply, 0 when there is not", async () => {
     const { emulator, run } = await setup();
     const plan = await run("plan", { domain: "example.com", record: RECORDS, adopt: true });

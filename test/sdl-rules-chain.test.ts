@@ -279,6 +279,18 @@ describe("chain rules", () => {
   });
 
   describe("denom policy table", () => {
+    it("takes the newest row in effect, whatever the table's order, per network (an injected table)", () => {
+      const row = (network: "mainnet" | "sandbox", since: string, allowed: string[]) => ({ network, since, allowed, source: `row ${since}` });
+      const table = [row("mainnet", "2027-06-01", ["usol"]), row("mainnet", "2026-03-31", ["uact"]), row("sandbox", "2026-12-01", ["uakt"]), row("mainnet", "2026-01-01", ["uakt", "uact"])];
+      const at = (day: string) => new Date(`${day}T12:00:00Z`);
+      expect(denomPolicy("mainnet", at("2025-12-31"), table)).toBeUndefined();
+      expect(denomPolicy("mainnet", at("2026-02-01"), table)?.allowed).toEqual(["uakt", "uact"]);
+      expect(denomPolicy("mainnet", at("2026-12-05"), table)?.allowed).toEqual(["uact"]);
+      expect(denomPolicy("mainnet", at("2027-06-01"), table)?.allowed).toEqual(["usol"]);
+      expect(denomPolicy("sandbox", at("2026-12-05"), table)?.allowed).toEqual(["uakt"]);
+      expect(denomPolicy("mainnet", at("2026-12-05"), [...table].reverse())?.allowed).toEqual(["uact"]);
+    });
+
     it("has uact-only policies for both networks, and none before they took effect", () => {
       expect(denomPolicy("mainnet", new Date("2026-06-01T00:00:00Z"))?.allowed).toEqual(["uact"]);
       expect(denomPolicy("sandbox", new Date("2026-06-01T00:00:00Z"))?.allowed).toEqual(["uact"]);

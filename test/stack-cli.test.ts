@@ -40,6 +40,20 @@ afterEach(() => {
 });
 
 describe("runSynth", () => {
+  it("--output json prints one object, with names and paths only, and nothing else on stdout", async () => {
+    const out = tempDir();
+    const io = capture();
+    expect(await runSynth("registry", { out, output: "json", typecheck: false }, io)).toBe(0);
+    const printed = JSON.parse(io.stdout) as { stack: string; file: string; upToDate: boolean; written: boolean; dns: Array<{ fqdn: string }>; secrets: Array<{ name: string; generated?: string }> };
+    expect(printed).toMatchObject({ stack: "registry", upToDate: true, written: true });
+    expect(printed.file.endsWith("registry.sdl.yaml")).toBe(true);
+    expect(printed.dns.map((r) => r.fqdn)).toEqual(["registry.alternatefutures.ai", "ipfs.alternatefutures.ai"]);
+    expect(printed.secrets).toContainEqual({ name: "REGISTRY_HTPASSWD", generated: "htpasswd" });
+    const check = capture();
+    expect(await runSynth("registry", { out, output: "json", check: true, typecheck: false }, check)).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ upToDate: true, written: false });
+  });
+
   it("loads stacks/<name>.ts, writes <out>/<name>.sdl.yaml and says what the stack needs", async () => {
     const out = tempDir();
     const io = capture();

@@ -15,13 +15,13 @@
  */
 import { createInterface } from "node:readline/promises";
 import { applyDomain, planDomain, rollbackDomain, type UpdateOutcome, type WaitOptions } from "../dns/apply.js";
-import type { ZonePlan } from "../dns/merge.js";
+import type { RowChange, ZonePlan } from "../dns/merge.js";
 import { NamecheapProvider } from "../dns/namecheap/provider.js";
 import { namecheapConfigFromEnv, type Env } from "../dns/namecheap/config.js";
 import type { ClientEvent } from "../dns/namecheap/client.js";
 import { formatPlan, plural } from "../dns/plan-text.js";
 import { describeAnswer } from "../dns/propagation.js";
-import { DnsError, type DesiredRecord, type DnsProvider } from "../dns/provider.js";
+import { DnsError, type DesiredRecord, type DnsProvider, type ZoneRow } from "../dns/provider.js";
 import type { Clock } from "../dns/rate-limit.js";
 import { DEFAULT_TTL, desiredFromStack, DOMAIN_NAME, leasedIpResolver, parseRecordFlags, parseTtl, readDeployState, type StackDnsRecord } from "../dns/records.js";
 import { stackHome } from "../stack/secrets.js";
@@ -48,6 +48,28 @@ export interface DnsOptions {
   sandbox?: boolean;
   /** `plan` only: exit 2 when there are changes to apply, and 1 for every error (see above). */
   detailedExitcode?: boolean;
+  /** `json`: one object on stdout at the end, `{action, zones: [...]}`; messages stay on stderr. */
+  output?: "text" | "json";
+}
+
+/** One zone in `dns … --output json`: record names, types, addresses and TTLs; never a credential. */
+export interface DnsZoneJson {
+  domain: string;
+  outcome: "planned" | "unchanged" | "refused" | "declined" | "applied" | "failed";
+  changes: Array<{ action: RowChange["action"]; name: string; before?: RowJson; after?: RowJson }>;
+  blockers: string[];
+  notes: string[];
+  /** apply: where the zone as it was is saved. */
+  backupFile?: string;
+  /** apply: whether every authoritative nameserver answers the new values. */
+  propagated?: boolean;
+  error?: string;
+}
+
+interface RowJson {
+  type: string;
+  address: string;
+  ttl: string;
 }
 
 /** Where the command runs; tests pass their own. */
@@ -79,7 +101,12 @@ const DEFAULT_WAIT_SECONDS = 900;
 
 export async function runDns(action: DnsAction, opts: DnsOptions, io: DnsIo = defaultIo()): Promise<number> {
   const command = `akash-stack dns ${action}`;
-  const say = (text: string) => io.write("stdout", text + "\n");
+  const json = opts.output === "json";
+  // With --output json, stdout carries the one object at the end and nothing else.
+  const say = (text: string) => {
+    if (!json) io.write("stdout", text + "\n");
+  };
+  const zones: DnsZoneJson[] = [];
   const complain = (text: string) => io.write("stderr", `${command}: ${text}\n`);
   // `plan --detailed-exitcode` keeps 2 for "changes"; its usage errors are failures like any other.
   const usage = (problems: string[]) => {
@@ -123,13 +150,15 @@ export async function runDns(action: DnsAction, opts: DnsOptions, io: DnsIo = de
   const codes: number[] = [];
   for (const target of targets.list) {
     try {
-      codes.push(await runOne(action, target, provider, { opts, io, home, wait, say, complain }));
+      codes.push(await runOne(action, target, provider, { opts, io, home, wait, say, complain, zones }));
     } catch (err) {
       if (!(err instanceof DnsError)) throw err;
       complain(`${target.domain}: ${err.message}`);
+      zones.push({ domain: target.domain, outcome: "failed", changes: [], blockers: [], notes: [], error: err.message });
       codes.push(EXIT_FAILED);
     }
   }
+  if (json) io.write("stdout", `${JSON.stringify({ action, zones })}\n`);
   // A failure in any zone wins over "changes to apply" (plan's 2 with --detailed-exitcode), which wins over success.
   if (codes.includes(EXIT_FAILED)) return EXIT_FAILED;
   return opts.detailedExitcode && codes.includes(EXIT_PLAN_CHANGES) ? EXIT_PLAN_CHANGES : EXIT_OK;
@@ -142,6 +171,8 @@ interface RunContext {
   wait: false | WaitOptions;
   say: (text: string) => void;
   complain: (text: string) => void;
+  /** Filled for --output json. */
+  zones: DnsZoneJson[];
 }
 
 async function runOne(action: DnsAction, target: Target, provider: DnsProvider, ctx: RunContext): Promise<number> {
@@ -150,6 +181,7 @@ async function runOne(action: DnsAction, target: Target, provider: DnsProvider, 
 
   if (action === "plan") {
     const { plan } = await planDomain(provider, target.domain, target.records, planOptions);
+    ctx.zones.push(zoneJson(plan, "planned"));
     for (const line of formatPlan(plan, provider)) say(line);
     if (plan.changes.length === 0) return EXIT_OK;
     if (plan.blockers.length > 0) {
@@ -176,7 +208,22 @@ async function runOne(action: DnsAction, target: Target, provider: DnsProvider, 
     action === "apply"
       ? await applyDomain(provider, target.domain, target.records, { ...common, ...planOptions })
       : await rollbackDomain(provider, target.domain, { ...common, force: opts.force });
+  ctx.zones.push({
+    ...zoneJson(outcome.plan, outcome.kind),
+    ...(outcome.kind === "applied" ? { backupFile: outcome.backupFile, ...(outcome.propagation ? { propagated: outcome.propagation.done } : {}) } : {}),
+  });
   return report(action, outcome, provider, notAsked, say, complain);
+}
+
+function zoneJson(plan: ZonePlan, outcome: DnsZoneJson["outcome"]): DnsZoneJson {
+  const row = (r: ZoneRow | undefined): RowJson | undefined => (r ? { type: r.type, address: r.address, ttl: r.ttl } : undefined);
+  return {
+    domain: plan.domain,
+    outcome,
+    changes: plan.changes.map((c) => ({ action: c.action, name: c.name, ...(c.before ? { before: row(c.before) } : {}), ...(c.after ? { after: row(c.after) } : {}) })),
+    blockers: plan.blockers.map((b) => b.reason),
+    notes: plan.notes,
+  };
 }
 
 function report(action: DnsAction, outcome: UpdateOutcome, provider: DnsProvider, notAsked: boolean, say: (t: string) => void, complain: (t: string) => void): number {

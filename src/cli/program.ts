@@ -139,6 +139,7 @@ Exit codes: 0 written, 1 a file could not be written, 2 usage errors (a folder t
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--check", "compare with the file in --out instead of writing it; exit 1 on drift")
         .option("--no-typecheck", "skip TypeScript's check of the stack file and what it imports")
+        .addOption(new Option("--output <format>", "output format: json prints one object (file, up to date, DNS records, secret names)").choices(["text", "json"]).default("text"))
         .addHelpText(
           "after",
           `
@@ -148,7 +149,7 @@ ${exitCodes("written (or, with --check, no drift)", "the stack has problems, or 
     },
     async run(command, { loadCommands }) {
       const { runSynth } = await (await loadCommands()).synth();
-      return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean; typecheck?: boolean }>());
+      return runSynth(command.processedArgs[0] as string, command.opts<{ out?: string; set?: string[]; check?: boolean; typecheck?: boolean; output?: "text" | "json" }>());
     },
   },
   {
@@ -342,6 +343,7 @@ ${exitCodes("ready or stopped", "a service never became ready", "usage errors (a
         .addOption(new Option("--set <key=value>", "override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("-y, --yes", "apply without asking")
         .option("--no-wait", "do not wait until every authoritative nameserver answers the new values")
+        .addOption(new Option("--output <format>", "output format: json prints one object at the end ({action, zones: [{domain, outcome, changes, …}]})").choices(["text", "json"]).default("text"))
         .option("--wait-timeout <seconds>", "how long to wait for the nameservers (default 900)")
         .option("--adopt", "take over names that have records this tool did not create")
         .option("--force", "write even zones it would refuse (unknown EmailType, dynamic DNS rows, large changes)")

@@ -29,6 +29,20 @@ export interface SynthFlags {
   check?: boolean;
   /** `--no-typecheck` sets this to false: skip TypeScript's check of the stack file. */
   typecheck?: boolean;
+  /** `json`: one object on stdout (file, whether it is up to date, DNS records, secrets); problems stay on stderr. */
+  output?: "text" | "json";
+}
+
+/** What `synth --output json` prints: names and paths only, never a secret value. */
+export interface SynthJson {
+  stack: string;
+  file: string;
+  /** With --check: whether the file on disk matches; otherwise true once written. */
+  upToDate: boolean;
+  written: boolean;
+  dns: Array<{ fqdn: string; type: "A"; endpoint: string; ttl: number }>;
+  secrets: Array<{ name: string; generated?: string }>;
+  warnings: string[];
 }
 
 /** Where the command runs and prints; tests pass their own. */
@@ -49,7 +63,11 @@ const defaultIo: SynthIo = {
 };
 
 export async function runSynth(stack: string, opts: SynthFlags, io: SynthIo = { ...defaultIo, cwd: process.cwd() }): Promise<number> {
-  const say = (text: string) => io.write("stdout", text + "\n");
+  const json = opts.output === "json";
+  // With --output json, stdout carries the one object and nothing else.
+  const say = (text: string) => {
+    if (!json) io.write("stdout", text + "\n");
+  };
   const complain = (text: string) => io.write("stderr", text + "\n");
 
   if (isSdlFile(stack)) {
@@ -110,6 +128,7 @@ export async function runSynth(stack: string, opts: SynthFlags, io: SynthIo = { 
       complain(`${shownTarget} does not exist: run \`akash-stack synth ${stack}\` and commit the file`);
       return EXIT_FAILED;
     }
+    if (json) io.write("stdout", `${JSON.stringify(synthJson(name, shownTarget, result, onDisk === result.sdl, false, io.cwd))}\n`);
     if (onDisk === result.sdl) {
       say(`${shownTarget} is up to date with ${shownFile}`);
       return EXIT_OK;
@@ -120,6 +139,7 @@ export async function runSynth(stack: string, opts: SynthFlags, io: SynthIo = { 
   }
 
   await writeAtomically(target, result.sdl);
+  if (json) io.write("stdout", `${JSON.stringify(synthJson(name, shownTarget, result, true, true, io.cwd))}\n`);
   say(`wrote ${shownTarget}`);
   for (const record of result.dns) say(`  DNS wanted: ${record.fqdn} A -> leased IP of endpoint ${record.endpoint} (ttl ${record.ttl})`);
   if (result.secrets.length > 0) {
@@ -127,6 +147,18 @@ export async function runSynth(stack: string, opts: SynthFlags, io: SynthIo = { 
     say(`  secrets needed at deploy time: ${names.join(", ")}`);
   }
   return EXIT_OK;
+}
+
+function synthJson(stack: string, file: string, result: SynthResult, upToDate: boolean, written: boolean, cwd: string): SynthJson {
+  return {
+    stack,
+    file,
+    upToDate,
+    written,
+    dns: result.dns.map((r) => ({ fqdn: r.fqdn, type: r.type, endpoint: r.endpoint, ttl: r.ttl })),
+    secrets: result.secrets.map((s) => (s.generated ? { name: s.name, generated: s.generated } : { name: s.name })),
+    warnings: result.warnings.map((w) => formatProblem(w, cwd)),
+  };
 }
 
 function describeParams(definition: StackDefinition): string {

@@ -66,6 +66,8 @@ export class Chain {
   /** baseapp's checkState: committed state plus the mempool's ante effects. Rebuilt lazily. */
   private checkData: ChainData | undefined;
   private mempool: Array<{ hash: string; bytes: Uint8Array }> = [];
+  /** Asked before each block: true leaves the mempool for a later block (the `holdTxBlocks` fault). */
+  holdMempool: () => boolean = () => false;
   readonly txs = new Map<string, StoredTx>();
   readonly blocks: StoredBlock[] = [];
   private readonly endBlockers: EndBlocker[] = [];
@@ -151,8 +153,8 @@ export class Chain {
       data.blockTime = Date.now();
       const height = data.height;
       const txHashes: string[] = [];
-      const pending = this.mempool;
-      this.mempool = [];
+      const pending = this.holdMempool() ? [] : this.mempool;
+      if (pending === this.mempool) this.mempool = [];
       for (const [index, tx] of pending.entries()) {
         const verified = await verifySignatures(data, tx.bytes, this.chainId);
         const outcome = runTx(data, tx.bytes, "deliver", { chainId: this.chainId, seenUnordered: this.seenUnordered, verified });

@@ -22,6 +22,7 @@ export class FaultError extends Error {}
 export class Faults {
   noBids = false;
   slowBidBlocks = 0;
+  private holdTxBlocks = 0;
   private rpcErrors = 0;
   private rpcDrops = 0;
   private readonly providerErrors = new Map<string, Array<{ status: ProviderFaultKind; count: number }>>();
@@ -36,6 +37,7 @@ export class Faults {
   async apply(spec: FaultSpec): Promise<FaultState> {
     if (spec.noBids !== undefined) this.noBids = spec.noBids;
     if (spec.slowBidBlocks !== undefined) this.slowBidBlocks = nonNegative(spec.slowBidBlocks, "slowBidBlocks");
+    if (spec.holdTxBlocks !== undefined) this.holdTxBlocks = nonNegative(spec.holdTxBlocks, "holdTxBlocks");
     if (spec.rpcErrors !== undefined) this.rpcErrors = nonNegative(spec.rpcErrors, "rpcErrors");
     if (spec.rpcDrops !== undefined) this.rpcDrops = nonNegative(spec.rpcDrops, "rpcDrops");
     if (spec.providerErrors) {
@@ -62,6 +64,7 @@ export class Faults {
   async reset(): Promise<FaultState> {
     this.noBids = false;
     this.slowBidBlocks = 0;
+    this.holdTxBlocks = 0;
     this.rpcErrors = 0;
     this.rpcDrops = 0;
     this.providerErrors.clear();
@@ -80,7 +83,15 @@ export class Faults {
       rpcDrops: this.rpcDrops,
       providerErrors: Object.fromEntries([...this.providerErrors].filter(([, q]) => q.length > 0)),
       offlineProviders: [...this.offline],
+      holdTxBlocks: this.holdTxBlocks,
     };
+  }
+
+  /** Whether the block being made must leave the mempool alone (consumes one held block). */
+  takeHeldBlock(): boolean {
+    if (this.holdTxBlocks === 0) return false;
+    this.holdTxBlocks -= 1;
+    return true;
   }
 
   /** Consumes one RPC fault, if any is pending. */

@@ -78,6 +78,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       },
       mutateChain: (fn) => chain.mutate((ctx) => fn(ctx.data)),
     });
+    chain.holdMempool = () => faults.takeHeldBlock();
 
     const router = new QueryRouter(services, { chain });
     const rpc = new RpcServer(chain, router, faults);

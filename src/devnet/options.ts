@@ -22,6 +22,11 @@ export interface FaultSpec {
   providerOffline?: { provider: string | number; offline: boolean };
   /** Leaves a deployment's escrow with one block of payments; its leases close with insufficient_funds. */
   drainEscrow?: { owner: string; dseq: string | number };
+  /**
+   * The next N blocks include no transaction: what a busy chain does to a transaction's inclusion.
+   * Broadcasts still pass CheckTx and wait in the mempool, where a re-broadcast finds them.
+   */
+  holdTxBlocks?: number;
 }
 
 export interface FaultState {
@@ -31,6 +36,7 @@ export interface FaultState {
   rpcDrops: number;
   providerErrors: Record<string, Array<{ status: ProviderFaultKind; count: number }>>;
   offlineProviders: string[];
+  holdTxBlocks: number;
 }
 
 export interface ProviderTimings {

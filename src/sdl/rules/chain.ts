@@ -69,10 +69,10 @@ export const DENOM_POLICIES: readonly DenomPolicy[] = [
   },
 ];
 
-/** The denom policy in force on `network` at `at`, or undefined before the first one. */
-export function denomPolicy(network: DenomPolicy["network"] = "mainnet", at: Date = new Date()): DenomPolicy | undefined {
+/** The denom policy in force on `network` at `at`, or undefined before the first one (`table` for tests). */
+export function denomPolicy(network: DenomPolicy["network"] = "mainnet", at: Date = new Date(), table: readonly DenomPolicy[] = DENOM_POLICIES): DenomPolicy | undefined {
   const day = at.toISOString().slice(0, 10);
-  return DENOM_POLICIES.filter((p) => p.network === network && p.since <= day).sort((a, b) => (a.since < b.since ? 1 : -1))[0];
+  return table.filter((p) => p.network === network && p.since <= day).sort((a, b) => (a.since < b.since ? 1 : -1))[0];
 }
 
 const DAY_MS = 86_400_000;
