@@ -21,4 +21,5 @@ export const COMMAND_MODULES: CommandModules = {
   verify: () => import("./verify.js"),
   dns: () => import("./dns.js"),
   rehearse: () => import("./rehearse.js"),
+  registry: () => import("./registry.js"),
 };

@@ -38,6 +38,7 @@ export interface CommandModules {
   verify(): Promise<typeof import("./verify.js")>;
   rehearse(): Promise<typeof import("./rehearse.js")>;
   dns(): Promise<typeof import("./dns.js")>;
+  registry(): Promise<typeof import("./registry.js")>;
 }
 
 /** Loads the table of command modules (the first time a command other than `lint` runs). */
@@ -474,6 +475,53 @@ With plan ${DETAILED_EXITCODE}: 0 no changes, 2 changes, 1 any error (usage erro
         return command.opts<{ detailedExitcode?: boolean }>().detailedExitcode ? EXIT_FAILED : EXIT_USAGE;
       }
       return runDns(action, { ...command.opts(), stack });
+    },
+  },
+  {
+    name: "registry",
+    summary: "log in to, push to, pull from, copy between, list and inspect OCI registries (no Docker daemon)",
+    configure(command) {
+      command
+        .argument("<action>", "login, logout, push, pull, copy, list, info, rm or users")
+        .argument("[args...]", "the action's arguments (see below)")
+        .option("--username <user>", "login: the account")
+        .option("--password-stdin", "login: read the password from standard input")
+        .option("--password-env <var>", "login: read the password from this environment variable")
+        .option("--stack <stack>", "login: use the stack's declared login (the registry stack's admin and its generated password)")
+        .addOption(new Option("--set <key=value>", "with --stack: override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
+        .option("--platform <os/arch[/variant]>", "pull, copy, info: one platform of a multi-platform index")
+        .addOption(new Option("--chunk-size <MiB>", "push, copy: upload blobs larger than this in chunks of this size").argParser(Number))
+        .addOption(new Option("--concurrency <n>", "push, pull, copy: blobs in flight at once (default 3)").argParser(Number))
+        .option("--mount-from <repository>", "push: mount blobs from this repository of the same registry when it has them")
+        .option("--no-ipfs", "info: do not look up and check the IPFS CIDs of layers")
+        .option("--allow-http", "talk plain http:// to the registry (local registries and tests only)")
+        .option("--ca <file>", "trust this PEM CA as well as the system's (TLS is always verified)")
+        .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
+        .addOption(new Option("--timeout <seconds>", "per-request time-out for everything but blob transfers").argParser(Number))
+        .addHelpText(
+          "after",
+          `
+Actions:
+  login HOST --username U (--password-stdin | --password-env VAR)   check the login, then store it
+  login [HOST] --stack registry       the stack's admin login (password from its generated secrets)
+  logout HOST
+  push IMAGE SOURCE                   SOURCE: a docker save tarball, an OCI layout folder or an OCI archive
+  pull IMAGE DEST                     DEST: a folder (OCI layout), or FILE.tar (OCI archive)
+  copy SOURCE-IMAGE TARGET-IMAGE      registry to registry, without touching disk
+  list HOST | HOST/REPOSITORY         repositories, or a repository's tags (follows Link pagination)
+  info IMAGE                          manifest or index, platforms, layers; IPFS CIDs where layers live on IPFS
+  rm IMAGE                            by tag (HOST/REPO:TAG) or by digest (HOST/REPO@sha256:…)
+  users                               needs the OpenRegistry engine (not available)
+IMAGE is HOST/REPOSITORY[:TAG][@DIGEST]. Logins are stored as docker stores them
+($DOCKER_CONFIG/config.json or ~/.docker/config.json, honouring credsStore and credHelpers), so
+docker, skopeo and this tool share them. Exit codes: 0 done, 1 the registry or transfer failed,
+2 usage errors and unreadable input.`,
+        );
+    },
+    async run(command, { loadCommands }) {
+      const { runRegistry } = await (await loadCommands()).registry();
+      const [action, args] = command.processedArgs as [string, string[]];
+      return runRegistry(action, args ?? [], command.opts());
     },
   },
 ];

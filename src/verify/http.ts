@@ -8,7 +8,8 @@
 export interface HttpRequest {
   method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
   headers?: Record<string, string>;
-  body?: Uint8Array;
+  /** Bytes, or a stream of them (a blob upload read from disk as it is sent). */
+  body?: Uint8Array | AsyncIterable<Uint8Array>;
   /** Follow 301/302/303/307/308 (GET and HEAD only). Default true. */
   followRedirects?: boolean;
   /** Allow plain http:// redirect targets. */
@@ -16,6 +17,11 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Stop reading (HttpError) past this many body bytes. Default 1 GiB. */
   maxBodyBytes?: number;
+  /**
+   * Leave a 2xx body unread and hand it over as `stream` (blob pulls stream to disk rather than
+   * holding a layer in memory). Error answers are still read, for their messages.
+   */
+  stream?: boolean;
 }
 
 export interface HttpResponse {
@@ -26,11 +32,29 @@ export interface HttpResponse {
   url: string;
   /** Every URL redirected to, in order. */
   redirects: string[];
+  /** With `stream: true` and a 2xx answer: the unread body (then `body` is empty). */
+  stream?: ReadableStream<Uint8Array>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 10;
 const DEFAULT_MAX_BODY = 1024 * 1024 * 1024;
+
+/**
+ * `--ca FILE`: trust this PEM as well as the system roots, for every later request. Node's fetch
+ * takes no CA option and reads NODE_EXTRA_CA_CERTS only at start, so requests then go through
+ * undici's own fetch with an Agent that has the CA (undici is what Node's fetch is built on;
+ * loaded only when a CA is given). Verification stays on: the CA is added, never a bypass.
+ */
+let withExtraCa: Promise<typeof fetch> | undefined;
+
+export function setExtraCa(pem: string): void {
+  withExtraCa = (async () => {
+    const [{ Agent, fetch: undiciFetch }, { rootCertificates }] = await Promise.all([import("undici"), import("node:tls")]);
+    const dispatcher = new Agent({ connect: { ca: [...rootCertificates, pem] } });
+    return ((input: string, init: RequestInit) => undiciFetch(input, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as typeof fetch;
+  })();
+}
 
 export class HttpError extends Error {
   override readonly name = "HttpError";
@@ -43,11 +67,13 @@ export async function httpRequest(url: string, request: HttpRequest = {}): Promi
   const redirects: string[] = [];
   let current = url;
   let headers = { ...(request.headers ?? {}) };
+  const send = withExtraCa ? await withExtraCa : fetch;
   for (;;) {
-    const response = await fetch(current, {
+    const response = await send(current, {
       method,
       headers,
-      ...(request.body ? { body: request.body } : {}),
+      // A streamed body needs half-duplex (fetch's rule for request streams); it cannot be re-sent.
+      ...(request.body ? (request.body instanceof Uint8Array ? { body: request.body } : { body: request.body as unknown as ReadableStream<Uint8Array>, duplex: "half" }) : {}),
       redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -65,6 +91,9 @@ export async function httpRequest(url: string, request: HttpRequest = {}): Promi
       redirects.push(next.href);
       current = next.href;
       continue;
+    }
+    if (request.stream && method !== "HEAD" && response.ok && response.body) {
+      return { status: response.status, headers: response.headers, body: new Uint8Array(), url: current, redirects, stream: response.body };
     }
     const body = method === "HEAD" ? new Uint8Array() : await readBody(response, current, request.maxBodyBytes ?? DEFAULT_MAX_BODY);
     return { status: response.status, headers: response.headers, body, url: current, redirects };

@@ -52,6 +52,8 @@ export function parseChallenge(header: string | null): Challenge | undefined {
 
 export interface SessionOptions {
   credentials?: RegistryCredentials;
+  /** How the user gives credentials to the command at hand, for messages (default: verify's flags). */
+  howToLogIn?: { give: string; check: string };
   allowHttp: boolean;
   timeoutMs?: number;
 }
@@ -73,6 +75,10 @@ export class RegistrySession {
     readonly baseUrl: URL,
     private readonly options: SessionOptions,
   ) {}
+
+  private get howToLogIn(): { give: string; check: string } {
+    return this.options.howToLogIn ?? { give: "pass --username and --password-env", check: "check --username and the password in --password-env" };
+  }
 
   get username(): string | undefined {
     return this.options.credentials?.username;
@@ -96,12 +102,12 @@ export class RegistrySession {
     if (challenge.scheme === "basic") {
       const credentials = this.options.credentials;
       if (!credentials) {
-        throw new AuthError(`the registry asks for HTTP Basic credentials (realm "${challenge.params.realm ?? ""}"): pass --username and --password-env`, "required");
+        throw new AuthError(`the registry asks for HTTP Basic credentials (realm "${challenge.params.realm ?? ""}"): ${this.howToLogIn.give}`, "required");
       }
       this.useBasic = true;
       const retried = await httpRequest(url, this.authorize(request, tokenKey));
       if (retried.status === 401) {
-        throw new AuthError(`the registry refused the credentials of user "${credentials.username}" (HTTP 401 to Basic auth): check --username and the password in --password-env`, "refused");
+        throw new AuthError(`the registry refused the credentials of user "${credentials.username}" (HTTP 401 to Basic auth): ${this.howToLogIn.check}`, "refused");
       }
       this.authUsed = { kind: "basic", realm: challenge.params.realm ?? "" };
       return retried;
@@ -127,7 +133,9 @@ export class RegistrySession {
     const token = this.tokens.get(tokenKey);
     if (token) headers.Authorization = `Bearer ${token}`;
     else if (this.useBasic && this.options.credentials) headers.Authorization = basicAuthorization(this.options.credentials);
-    return { ...request, headers, allowHttp: this.options.allowHttp, ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}) };
+    // A request's own time-out wins: a 200 MiB layer takes longer than a manifest.
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
+    return { ...request, headers, allowHttp: this.options.allowHttp, ...(timeoutMs ? { timeoutMs } : {}) };
   }
 
   /** Docker token auth: https://distribution.github.io/distribution/spec/auth/token/ */
@@ -155,10 +163,10 @@ export class RegistrySession {
     });
     if (response.status === 401 || response.status === 403) {
       if (!credentials) {
-        throw new AuthError(`the token endpoint ${realmUrl.origin}${realmUrl.pathname} refuses anonymous access (HTTP ${response.status}): pass --username and --password-env`, "required");
+        throw new AuthError(`the token endpoint ${realmUrl.origin}${realmUrl.pathname} refuses anonymous access (HTTP ${response.status}): ${this.howToLogIn.give}`, "required");
       }
       throw new AuthError(
-        `the token endpoint ${realmUrl.origin}${realmUrl.pathname} refused the credentials of user "${credentials.username}" (HTTP ${response.status}): check --username and the password in --password-env`,
+        `the token endpoint ${realmUrl.origin}${realmUrl.pathname} refused the credentials of user "${credentials.username}" (HTTP ${response.status}): ${this.howToLogIn.check}`,
         "refused",
       );
     }

@@ -63,14 +63,14 @@ export const HTPASSWD = tool("/usr/bin/htpasswd", "apache2-utils");
 export const OPENSSL = tool("/usr/bin/openssl", "openssl");
 
 /** Starts `docker-registry serve` on a free loopback port with its own config and storage. */
-export async function startDockerRegistry(auth: RegistryAuth = { kind: "none" }, options: { deleteEnabled?: boolean } = {}): Promise<RunningRegistry> {
+export async function startDockerRegistry(auth: RegistryAuth = { kind: "none" }, options: { deleteEnabled?: boolean; binary?: string } = {}): Promise<RunningRegistry> {
   const dir = tempDir("registry");
   const storageRoot = join(dir, "storage");
   const configFile = join(dir, "config.yml");
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     writeFileSync(configFile, registryConfig(port, storageRoot, auth, options.deleteEnabled ?? true));
-    const child = spawn(DOCKER_REGISTRY.path, ["serve", configFile], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(options.binary ?? DOCKER_REGISTRY.path, ["serve", configFile], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
     const url = `http://127.0.0.1:${port}`;
