@@ -67,6 +67,9 @@ describe("devnet in the background and from subfolders", () => {
     const status = cli(["devnet", "status"], sub);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(new RegExp(`running: pid ${pid}, chain akash-local at height \\d+`));
+    const asJson = cli(["devnet", "status", "--output", "json"], sub);
+    expect(asJson.code).toBe(0);
+    expect(JSON.parse(asJson.stdout)).toEqual({ running: true, pid, chainId: "akash-local", height: expect.any(Number), rpc: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+/), file: expect.stringMatching(/devnet\.json$/) });
 
     const again = cli(["devnet", "--detach"], sub);
     expect(again.code).toBe(1);
@@ -81,6 +84,9 @@ describe("devnet in the background and from subfolders", () => {
     const after = cli(["devnet", "status"], sub);
     expect(after.code).toBe(1);
     expect(after.stdout).toContain("not running (no ");
+    const afterJson = cli(["devnet", "status", "--output", "json"], sub);
+    expect(afterJson.code).toBe(1);
+    expect(JSON.parse(afterJson.stdout)).toMatchObject({ running: false, pid: null, height: null });
     const idle = cli(["devnet", "stop"], sub);
     expect(idle.code).toBe(0);
     expect(idle.stdout).toContain("no devnet to stop");

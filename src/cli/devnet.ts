@@ -65,10 +65,19 @@ function displayPath(file: string): string {
 }
 
 /** `devnet stop` and `devnet status`: the devnet of this project (devnet.json under the home). */
-export async function runDevnetControl(action: string, context: DevnetContext = defaultContext): Promise<number> {
+export async function runDevnetControl(action: string, context: DevnetContext = defaultContext, output: "text" | "json" = "text"): Promise<number> {
   const { devnetState, isDevnetProcess, stopDevnetProcess } = await import("../devnet/control.js");
   const home = context.home ?? stackHome(process.env, process.cwd());
   const state = await devnetState(home);
+  if (action === "status" && output === "json") {
+    const running = state.kind === "running";
+    const file = state.kind === "none" ? null : state.file;
+    context.write(
+      "stdout",
+      `${JSON.stringify({ running, pid: file?.pid ?? null, chainId: file?.chainId ?? null, height: running ? state.height : null, rpc: file?.rpc ?? null, file: state.kind === "none" ? state.path : state.file.path })}\n`,
+    );
+    return running ? EXIT_OK : EXIT_FAILED;
+  }
   if (action === "status") {
     if (state.kind === "running") {
       context.write("stdout", `${PREFIX} running: pid ${state.file.pid}, chain ${state.file.chainId} at height ${state.height}, rpc ${state.file.rpc} (${displayPath(state.file.path)})\n`);

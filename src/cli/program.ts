@@ -354,6 +354,7 @@ ${exitCodes("the command exited 0", "it exited non-zero (the code is printed), n
         .addOption(new Option("--block-time <ms>", "milliseconds between blocks").argParser(Number).default(1000))
         .addOption(new Option("--providers <n>", "how many providers bid on orders").argParser(Number).default(3))
         .option("--detach", "run in the background: print the pid and return once the chain answers")
+        .addOption(new Option("--output <format>", "with status: json prints {running, pid, chainId, height, rpc, file}").choices(["text", "json"]).default("text"))
         .addHelpText(
           "after",
           `
@@ -369,7 +370,7 @@ ${exitCodes("stopped cleanly; stopped; running (status)", "it could not start (a
     async run(command, { loadCommands }) {
       const { runDevnet, runDevnetControl } = await (await loadCommands()).devnet();
       const action = command.processedArgs[0] as string;
-      if (action !== "start") return runDevnetControl(action);
+      if (action !== "start") return runDevnetControl(action, undefined, command.opts<{ output?: "text" | "json" }>().output);
       return runDevnet(command.opts<{ blockTime?: number; providers?: number; detach?: boolean }>());
     },
   },
