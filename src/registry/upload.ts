@@ -146,6 +146,20 @@ async function sendContent(client: RegistryClient, repository: string, blob: Blo
       options.onProgress?.(offset);
       continue;
     }
+    // Right after a dropped connection the registry may still be storing what reached it, so the
+    // offset it reported can be behind by the time the next chunk arrives (Distribution answers
+    // 416 RANGE_INVALID then): ask again and go on from its new answer.
+    if (response.status === 416 && resumes > 0 && resumes <= 5) {
+      resumes += 1;
+      await sleep(200);
+      const status = await uploadStatus(client, repository, location);
+      if (!status) throw new RegistryError(`the upload of ${short(blob.digest)} was refused at byte ${offset} and the registry no longer knows it`, 404);
+      options.onRetry?.(`${short(blob.digest)}: the registry had moved on to ${status.offset} bytes; resuming from there`);
+      location = status.location;
+      offset = status.offset;
+      options.onProgress?.(offset);
+      continue;
+    }
     if (response.status !== 202) throw client.failure(`PATCH of ${short(blob.digest)} (bytes ${offset}-${offset + length - 1})`, response, "where 202 accepts a chunk");
     location = uploadLocation(client, response, "PATCH");
     const kept = rangeEnd(response.headers.get("range"));
