@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { lintRunFor } from "../src/action/inputs.js";
+import { lintRunFor } from "../src/cli/action/inputs.js";
 import { BASE } from "./support/sdl-cases.js";
 import { PROJECT_ROOT } from "./support/corpus.js";
 import { missingForRealStack, skipUnlessAvailable, tool } from "./support/real-tools.js";

@@ -6,8 +6,8 @@
  * turned into `_`, hyphens kept (`max-warnings` is `INPUT_MAX-WARNINGS`), and an input the workflow
  * leaves out arrives as its default from action.yml. An empty input means the CLI's default.
  */
-import type { LintFlags } from "../cli/lint.js";
-import { FORMAT_NAMES, type FormatName } from "../lint/output/index.js";
+import type { LintFlags } from "../lint.js";
+import { FORMAT_NAMES, type FormatName } from "../../lint/output/index.js";
 
 export type ActionEnv = Readonly<Record<string, string | undefined>>;
 

@@ -9,9 +9,9 @@
  * findings, 2 for a bad input or unreadable paths). The program's argument parser is left out on
  * purpose: the bundle then changes only when linting does, not with every other command.
  */
-import packageJson from "../../package.json" with { type: "json" };
-import { lintCommand } from "../cli/lint.js";
-import { writeOutput } from "../cli/write.js";
+import packageJson from "../../../package.json" with { type: "json" };
+import { lintCommand } from "../lint.js";
+import { writeOutput } from "../write.js";
 import { lintRunFor } from "./inputs.js";
 
 const EXIT_USAGE = 2;
