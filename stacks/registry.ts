@@ -19,7 +19,7 @@
  *   (OpenRegistry redirects pulls there).
  * - PostgreSQL's volume root holds lost+found, which initdb refuses: PGDATA is a subfolder.
  */
-import { defineStack, priceCeiling, Size, type CeilingResources, type PriceProps, type ServiceHandle, type Stack } from "../src/stack/index.js";
+import { defineStack, priceCeiling, Size, type ServiceHandle, type Stack } from "../src/stack/index.js";
 
 /** Kubo's README: below 6 GB and 2 cores expect OOM kills and missed reprovides. */
 const KUBO_MIN_MEMORY_GI = 6;
@@ -45,15 +45,11 @@ const SWARM_UDP_PORT = 4002;
 const PGDATA_MOUNT = "/var/lib/postgresql/data";
 
 /**
- * Each service's price ceiling: `headroom` times what a provider at the helm chart's default prices
- * bids for it (registry-audit.md, "Provider prices"; test/stack-registry.test.ts checks it against
- * the bid script's full formula). Room for providers priced above the defaults and for ACT below
- * 1 USD. The deposit and runway come from the expected price, not from this ceiling (`plan` shows both).
+ * Each service's price ceiling is `priceHeadroom` times what a provider at the helm chart's default
+ * prices bids for it (`priceCeiling`; registry-audit.md, "Provider prices"; test/stack-registry.test.ts
+ * checks it against the bid script's full formula). Room for providers priced above the defaults and
+ * for ACT below 1 USD. The deposit and runway come from the expected price, not from the ceiling.
  */
-function ceiling(headroom: number, r: Omit<CeilingResources, "persistentGi"> & { beta3Gi?: number }): PriceProps {
-  const { beta3Gi, ...rest } = r;
-  return priceCeiling({ ...rest, persistentGi: { beta3: beta3Gi ?? 0 } }, headroom);
-}
 
 const ENGINES = ["distribution", "openregistry"] as const;
 type Engine = (typeof ENGINES)[number];
@@ -147,7 +143,7 @@ export default defineStack({
         storage: { root: Size.gibibytes(1), volumes: { repo: { size: kuboStorage, class: "beta3", mount: "/data/ipfs" } } },
       },
       // Two swarm ports on the leased IP (each unit that uses the IP is charged for it).
-      price: ceiling(p.priceHeadroom, { cpu: p.kuboCpu, memoryGi: p.kuboMemoryGi, ephemeralGi: 1, beta3Gi: p.kuboStorageGi, endpoints: 4, leasedIp: true }),
+      price: priceCeiling({ cpu: p.kuboCpu, memoryGi: p.kuboMemoryGi, ephemeralGi: 1, persistentGi: { beta3: p.kuboStorageGi }, endpoints: 4, leasedIp: true }, p.priceHeadroom),
     });
 
     const registry =
@@ -186,7 +182,7 @@ export default defineStack({
         storage: { root: Size.mebibytes(512), volumes: { certs: { size: Size.gibibytes(1), class: "beta3", mount: "/data" } } },
       },
       // 80 and 443 on the leased IP.
-      price: ceiling(p.priceHeadroom, { cpu: 0.5, memoryGi: 0.5, ephemeralGi: 0.5, beta3Gi: 1, endpoints: 4, leasedIp: true }),
+      price: priceCeiling({ cpu: 0.5, memoryGi: 0.5, ephemeralGi: 0.5, persistentGi: { beta3: 1 }, endpoints: 4, leasedIp: true }, p.priceHeadroom),
     });
 
     ipfs.allow(edge, { port: 8080 });
@@ -260,7 +256,7 @@ function distribution(stack: Stack, p: Params, ctx: { registryHost: string }): S
       storage: { root: Size.gibibytes(1), volumes: { data: { size: Size.gibibytes(p.registryStorageGi), class: "beta3", mount: "/var/lib/registry" } } },
     },
     count: 1,
-    price: ceiling(p.priceHeadroom, { cpu: 1, memoryGi: 1, ephemeralGi: 1, beta3Gi: p.registryStorageGi }),
+    price: priceCeiling({ cpu: 1, memoryGi: 1, ephemeralGi: 1, persistentGi: { beta3: p.registryStorageGi } }, p.priceHeadroom),
   });
 }
 
@@ -288,7 +284,7 @@ function openRegistry(stack: Stack, p: Params, ctx: { registryHost: string; gate
         volumes: { data: { size: Size.gibibytes(p.postgresStorageGi), class: "beta3", mount: PGDATA_MOUNT } },
       },
     },
-    price: ceiling(p.priceHeadroom, { cpu: 1, memoryGi: 2, ephemeralGi: 1, beta3Gi: p.postgresStorageGi }),
+    price: priceCeiling({ cpu: 1, memoryGi: 2, ephemeralGi: 1, persistentGi: { beta3: p.postgresStorageGi } }, p.priceHeadroom),
   });
 
   const registry = stack.service("registry", {
@@ -312,7 +308,7 @@ function openRegistry(stack: Stack, p: Params, ctx: { registryHost: string; gate
     compute: { cpu: 1, memory: Size.gibibytes(p.registryMemoryGi), storage: { root: Size.gibibytes(2) } },
     // Upload sessions live in process memory: a second replica would lose half the pushes.
     count: 1,
-    price: ceiling(p.priceHeadroom, { cpu: 1, memoryGi: p.registryMemoryGi, ephemeralGi: 2 }),
+    price: priceCeiling({ cpu: 1, memoryGi: p.registryMemoryGi, ephemeralGi: 2 }, p.priceHeadroom),
   });
   postgres.allow(registry, { port: 5432 });
   ctx.ipfs.allow(registry, { port: 5001 });

@@ -9,7 +9,7 @@
  * scripts/build-tools.sh builds.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, closeSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ManifestGroup } from "../sdl/manifest.js";
@@ -106,7 +106,6 @@ export async function startRehearsal(options: RehearseStart, detached: boolean):
   };
 
   const log = join(dir, "supervisor.log");
-  mkdirSync(dir, { recursive: true });
   const logFd = openSync(log, "a", 0o600);
   const [command, ...args] = options.supervisorCommand;
   const supervisor = spawn("ip", ["netns", "exec", netns, command!, ...args], {
