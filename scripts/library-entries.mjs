@@ -10,4 +10,6 @@ export const LIBRARY_ENTRIES = {
   sdl: "src/sdl/public.ts",
   // `akash-stack/devnet`: the local Akash network, for users' own tests.
   devnet: "src/devnet/public.ts",
+  // `akash-stack/ipfs`: self-hosted IPFS storage for apps deployed next to the registry stack.
+  ipfs: "src/ipfs/index.ts",
 };

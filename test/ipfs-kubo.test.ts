@@ -58,6 +58,14 @@ describe.skipIf(!mustRun)(kuboFound ? "the ipfs module and registry info against
     expect(fromStream.cid).toBe(expected);
     expect(fromFile.cid).toBe(expected);
     expect(fromFile.size).toBe(big.length);
+    // A fetch body (a web ReadableStream), and a stream that offers only getReader() (what a
+    // DOM-typed project sees), give the same CID.
+    const fromWeb = await storage.upload(new Response(big).body!);
+    const web = new Response(big).body!;
+    const fromReader = await storage.upload({ getReader: () => web.getReader() });
+    expect([fromWeb.cid, fromReader.cid]).toEqual([expected, expected]);
+    expect(fromReader.size).toBe(big.length);
+    await expect(storage.upload({} as unknown as Uint8Array)).rejects.toThrow(/not bytes, a string, a stream of bytes or \{path\}/);
 
     expect(Buffer.compare(await buffer(storage.get(fromBytes.cid)), Buffer.from(small))).toBe(0);
     expect(Buffer.compare(await buffer(storage.get(fromFile.cid)), big)).toBe(0);

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import packageJson from "../package.json" with { type: "json" };
 import { LIBRARY_ENTRIES } from "../scripts/library-entries.mjs";
 import * as devnet from "../src/devnet/public.js";
+import * as ipfs from "../src/ipfs/index.js";
 import * as root from "../src/index.js";
 import * as sdl from "../src/sdl/public.js";
 
@@ -31,6 +32,7 @@ describe("the package's exports", () => {
     );
     expect(Object.keys(sdl).sort()).toEqual(["ManifestRejectedError", "RULES", "lintSdl", "manifestOf"]);
     expect(Object.keys(devnet).sort()).toEqual(["DEVNET_CHAIN_ID", "DEVNET_TEST_MNEMONIC", "startDevnet"]);
+    expect(Object.keys(ipfs).sort()).toEqual(["IpfsError", "KuboStorage", "createStorage"]);
   });
 
   it("manifestOf gives the hash a provider computes, and refuses what Go would reject", () => {

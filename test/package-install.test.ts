@@ -60,7 +60,7 @@ describe("the packed package, installed from its tarball", () => {
 
   it("ships the built CLI, the library with its declarations, templates, README and LICENSE; no sources or source maps", () => {
     const files = packed.files;
-    for (const required of ["package.json", "README.md", "LICENSE", "dist/cli.js", "dist/index.mjs", "dist/sdl.mjs", "dist/devnet.mjs", "dist/types/index.d.ts", "dist/templates/web.ts", "dist/THIRD-PARTY-NOTICES.txt"]) {
+    for (const required of ["package.json", "README.md", "LICENSE", "dist/cli.js", "dist/index.mjs", "dist/sdl.mjs", "dist/devnet.mjs", "dist/ipfs.mjs", "dist/types/index.d.ts", "dist/types/ipfs/index.d.ts", "dist/templates/web.ts", "dist/THIRD-PARTY-NOTICES.txt"]) {
       expect(files).toContain(required);
     }
     expect(files.filter((f) => f.endsWith(".map") || f.startsWith("src/") || f.startsWith("test/"))).toEqual([]);
@@ -83,6 +83,21 @@ describe("the packed package, installed from its tarball", () => {
     const manifest = JSON.parse(readFileSync(join(tool, "node_modules", "akash-stack", "package.json"), "utf8")) as { dependencies: Record<string, string> };
     expect(Object.keys(manifest.dependencies)).toEqual(["esbuild"]);
   }, 300_000);
+
+  it("akash-stack/ipfs loads from the installed package and picks Kubo from IPFS_API_URL", () => {
+    const script = [
+      'const { createStorage, KuboStorage, IpfsError } = await import("akash-stack/ipfs");',
+      'const chosen = createStorage({ env: { IPFS_API_URL: "http://127.0.0.1:9" } });',
+      "// Port 9 (discard) has no listener: the error must name the node and say what to check.",
+      "const failure = await chosen.storage.stats({ timeoutMs: 5000 }).then(() => undefined, (e) => e);",
+      'console.log(JSON.stringify({ kind: chosen.kind, isKubo: chosen.storage instanceof KuboStorage, error: failure instanceof IpfsError ? failure.reason : String(failure), message: failure?.message }));',
+    ].join("\n");
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: tool, encoding: "utf8", env: userEnv() });
+    expect(run.stderr).toBe("");
+    const out = JSON.parse(run.stdout) as { kind: string; isKubo: boolean; error: string; message: string };
+    expect(out).toMatchObject({ kind: "kubo", isKubo: true, error: "unreachable" });
+    expect(out.message).toContain("http://127.0.0.1:9");
+  }, 60_000);
 
   it("without TypeScript in the project, synth says how to add it or skip the check", () => {
     mkdirSync(join(tool, "stacks"));
@@ -123,6 +138,11 @@ describe("the packed package, installed from its tarball", () => {
         'import { defineStack, Size, synth, type GpuProps, type ServiceProps, type SynthResult } from "akash-stack";',
         'import { lintSdl, manifestOf, RULES, type Finding } from "akash-stack/sdl";',
         'import { startDevnet, type Devnet, type FaultSpec } from "akash-stack/devnet";',
+        'import { createStorage, IpfsError, KuboStorage, type Storage, type UploadResult } from "akash-stack/ipfs";',
+        "// A fallback storage (an app's pinning-service client) written against the public types only.",
+        'const pinning: Storage = { kind: "pinning", upload: async (): Promise<UploadResult> => ({ cid: "", size: 0, url: "" }), pin: async () => {}, unpin: async () => {}, get: async function* () { yield new Uint8Array(); } };',
+        'export const chosen = createStorage({ env: {}, fallback: () => pinning });',
+        'export const kubo: Promise<number> = new KuboStorage({ apiUrl: "http://127.0.0.1:5001" }).stats().then((s) => s.repoSize).catch((e: unknown) => (e instanceof IpfsError ? -1 : 0));',
         'const gpu: GpuProps = { units: 1, vendor: "nvidia", models: [{ model: "h100", memory: Size.gibibytes(80) }] };',
         'const props: ServiceProps = { image: "x:1", compute: { cpu: 1, memory: Size.gibibytes(1), storage: { root: Size.gibibytes(1) }, gpu }, price: { amount: 1 } };',
         'const stack = defineStack({ name: "c", description: "", params: {}, build: (s) => void s.service("c", props) });',

@@ -14,7 +14,7 @@ export class IpfsError extends Error {
 }
 
 /** Words for what kubo-rpc-client or fetch threw, with the node's URL and a next step. */
-export function explainFailure(err: unknown, operation: string, apiUrl: string, timeoutMs: number | undefined, userSignal: AbortSignal | undefined): IpfsError {
+export function explainFailure(err: unknown, operation: string, apiUrl: string, timeoutMs: number | undefined, userSignal: { readonly aborted: boolean } | undefined): IpfsError {
   if (err instanceof IpfsError) return err;
   const message = err instanceof Error ? err.message : String(err);
   const cause = err instanceof Error ? (err as { cause?: { code?: string; message?: string } }).cause : undefined;

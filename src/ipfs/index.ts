@@ -7,6 +7,7 @@
 export { IpfsError } from "./errors.js";
 export {
   KuboStorage,
+  type AbortSignalLike,
   type CallOptions,
   type DirectoryEntry,
   type KuboStorageOptions,
@@ -15,5 +16,6 @@ export {
   type UploadContent,
   type UploadOptions,
   type UploadResult,
+  type WebByteStream,
 } from "./kubo.js";
-export { createStorage, type Storage, type StorageChoice } from "./storage.js";
+export { createStorage, type CreateStorageOptions, type Storage, type StorageChoice } from "./storage.js";

@@ -24,8 +24,20 @@ export interface KuboStorageOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * What the module needs of an AbortSignal. Declared here rather than naming the DOM's or Node's
+ * `AbortSignal`, so the package's declarations type-check in projects without `@types/node` or the
+ * DOM library (an `init` project has neither); any real AbortSignal fits.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   timeoutMs?: number;
 }
 
@@ -42,7 +54,19 @@ export interface UploadResult {
   url: string;
 }
 
-export type UploadContent = Uint8Array | string | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | { path: string };
+/**
+ * Bytes, a string (as UTF-8), a stream of bytes (a Node `Readable`, a web `ReadableStream` such as
+ * a fetch body, or any async iterable of Uint8Array) or a file on disk (`{path}`).
+ */
+export type UploadContent = Uint8Array | string | AsyncIterable<Uint8Array> | WebByteStream | { path: string };
+
+/**
+ * A web `ReadableStream` of bytes, as the DOM library types it (without async iteration unless the
+ * project adds `DOM.AsyncIterable`): what `fetch(…).body` is in a browser-typed project.
+ */
+export interface WebByteStream {
+  getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>; releaseLock(): void };
+}
 
 export interface DirectoryEntry {
   /** Path inside the directory, e.g. `img/logo.png`. */
@@ -152,10 +176,13 @@ export class KuboStorage {
   }
 
   /**
-   * The content of a file CID as a Node stream. The time-out covers the whole read, so a caller
-   * reading slowly from a large file should pass a larger `timeoutMs`.
+   * The content of a file CID as a stream. At run time it is a Node `Readable` (so
+   * `stream.pipeline(storage.get(cid), response)` and `for await` both work); it is declared as
+   * an async iterable of bytes so the declarations need no `@types/node`, and so a fallback
+   * storage can return any stream. The time-out covers the whole read, so a caller reading slowly
+   * from a large file should pass a larger `timeoutMs`.
    */
-  get(cid: string, options: CallOptions = {}): Readable {
+  get(cid: string, options: CallOptions = {}): AsyncIterable<Uint8Array> {
     const { signal, done } = this.signalFor(options);
     const client = this.client;
     const explain = (err: unknown) => explainFailure(timedOut(signal, options) ?? err, "get", this.apiUrl, options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal);
@@ -233,8 +260,22 @@ async function toByteIterable(content: UploadContent): Promise<AsyncIterable<Uin
     return createReadStream(path) as AsyncIterable<Uint8Array>;
   }
   if (Symbol.asyncIterator in (content as object)) return content as AsyncIterable<Uint8Array>;
-  // A web ReadableStream without async iteration (older runtimes).
-  return Readable.fromWeb(content as import("node:stream/web").ReadableStream<Uint8Array>) as AsyncIterable<Uint8Array>;
+  if (typeof (content as { getReader?: unknown }).getReader === "function") return readAll(content as WebByteStream);
+  throw new IpfsError("upload: the content is not bytes, a string, a stream of bytes or {path}", "upload", "invalid");
+}
+
+/** A web stream that is not async-iterable (some runtimes' and polyfills'), read through its reader. */
+async function* readAll(stream: WebByteStream): AsyncIterable<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (value) yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
 }
 
 async function* single(bytes: Uint8Array): AsyncIterable<Uint8Array> {

@@ -4,7 +4,6 @@
  * fallback (its pinning service client, until it migrates). Both sides satisfy `Storage`, the
  * part of the API apps use day to day.
  */
-import type { Readable } from "node:stream";
 import { IpfsError } from "./errors.js";
 import { KuboStorage, type CallOptions, type UploadContent, type UploadOptions, type UploadResult } from "./kubo.js";
 
@@ -13,13 +12,20 @@ export interface Storage {
   upload(content: UploadContent, options?: UploadOptions): Promise<UploadResult>;
   pin(cid: string, options?: CallOptions): Promise<void>;
   unpin(cid: string, options?: CallOptions): Promise<void>;
-  get(cid: string, options?: CallOptions): Readable;
+  get(cid: string, options?: CallOptions): AsyncIterable<Uint8Array>;
 }
 
 export type StorageChoice<F extends Storage> = { kind: "kubo"; storage: KuboStorage } | { kind: "fallback"; storage: F };
 
-export function createStorage<F extends Storage = never>(options: { env?: Readonly<Record<string, string | undefined>>; fallback?: () => F } = {}): StorageChoice<F> {
-  const env = options.env ?? process.env;
+export interface CreateStorageOptions<F extends Storage> {
+  /** Where IPFS_API_URL, IPFS_GATEWAY_URL and IPFS_TIMEOUT_MS are read (default: the process's environment). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The storage to use when IPFS_API_URL is not set, e.g. the app's pinning service client. */
+  fallback?: () => F;
+}
+
+export function createStorage<F extends Storage = never>(options: CreateStorageOptions<F> = {}): StorageChoice<F> {
+  const env = options.env ?? (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
   const apiUrl = env.IPFS_API_URL?.trim();
   if (apiUrl) {
     const timeout = env.IPFS_TIMEOUT_MS ? Number(env.IPFS_TIMEOUT_MS) : undefined;
