@@ -3,6 +3,7 @@
  * session (Basic and Bearer, tokens per repository): manifests, blob existence, streaming blob
  * reads, uploads (upload.ts), cross-repository mounts, and Link-paginated listings.
  */
+import type { Readable } from "node:stream";
 import { bodySnippet, type HttpResponse } from "../verify/http.js";
 import { AuthError, RegistrySession, type RegistryCredentials } from "../verify/oci-auth.js";
 import { sha256Digest } from "../verify/oci-image.js";
@@ -123,7 +124,7 @@ export class RegistryClient {
   }
 
   /** GET a blob as a stream (redirects followed, e.g. OpenRegistry's 307 to the IPFS gateway). */
-  async openBlob(repository: string, digest: string): Promise<{ stream: ReadableStream<Uint8Array>; response: HttpResponse }> {
+  async openBlob(repository: string, digest: string): Promise<{ stream: Readable; response: HttpResponse }> {
     const path = `/v2/${repository}/blobs/${digest}`;
     const response = await this.session.send(path, { repository, stream: true, timeoutMs: this.transferTimeoutMs });
     if (response.status !== 200 || !response.stream) throw this.failure(`GET ${path}${response.redirects.length ? ` (via ${response.redirects.map(redact).join(" -> ")})` : ""}`, response);
@@ -134,7 +135,7 @@ export class RegistryClient {
   async blobRedirect(repository: string, digest: string): Promise<string | undefined> {
     const path = `/v2/${repository}/blobs/${digest}`;
     const response = await this.session.send(path, { repository, followRedirects: false, stream: true });
-    await response.stream?.cancel();
+    response.stream?.destroy();
     const location = response.headers.get("location");
     if (response.status >= 300 && response.status < 400 && location) return new URL(location, response.url).href;
     if (response.status !== 200) throw this.failure(`GET ${path}`, response);

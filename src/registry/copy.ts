@@ -45,17 +45,17 @@ export async function copyImage(
 
 /** A blob read from a registry in order; reading from elsewhere reopens it at that offset. */
 function streamedBlob(client: RegistryClient, repository: string, d: Descriptor): BlobSource {
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let reader: AsyncIterator<Uint8Array> | undefined;
   let position = 0;
   let pending: Uint8Array = new Uint8Array();
   const reopen = async (offset: number) => {
-    await reader?.cancel().catch(() => undefined);
+    await reader?.return?.().catch(() => undefined);
     const path = `/v2/${repository}/blobs/${d.digest}`;
     const response = await client.session.send(path, { repository, stream: true, timeoutMs: client.transferTimeoutMs, ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}) });
     if (!response.stream || (offset > 0 ? response.status !== 206 : response.status !== 200)) {
       throw client.failure(`GET ${path}${offset > 0 ? ` from byte ${offset}` : ""}`, response, offset > 0 ? "where 206 answers a Range request" : "");
     }
-    reader = response.stream.getReader();
+    reader = (response.stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
     position = offset;
     pending = new Uint8Array();
   };
@@ -67,7 +67,7 @@ function streamedBlob(client: RegistryClient, repository: string, d: Descriptor)
         await reopen(offset);
         const current = reader!;
         for (;;) {
-          const { done, value } = await current.read();
+          const { done, value } = await current.next();
           if (done) return;
           position += value.length;
           yield value;
@@ -79,7 +79,7 @@ function streamedBlob(client: RegistryClient, repository: string, d: Descriptor)
       let filled = 0;
       while (filled < length) {
         if (pending.length === 0) {
-          const { done, value } = await reader!.read();
+          const { done, value } = await reader!.next();
           if (done) throw new RegistryError(`the source's ${d.digest} ended at byte ${position + filled}, before its ${d.size} bytes`);
           pending = value;
         }

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile, mkdtemp } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { FetchedManifest, RegistryClient } from "./client.js";
 import { RegistryError } from "./client.js";
@@ -141,7 +141,7 @@ async function fetchBlob(client: RegistryClient, repository: string, d: Descript
         done(null, chunk);
       },
     });
-    await pipeline(Readable.fromWeb(stream as import("node:stream/web").ReadableStream<Uint8Array>, { highWaterMark: 1024 * 1024 }), check, createWriteStream(partial, { highWaterMark: 1024 * 1024 }));
+    await pipeline(stream, check, createWriteStream(partial, { highWaterMark: 1024 * 1024 }));
   } catch (err) {
     await rm(partial, { force: true });
     throw err;
