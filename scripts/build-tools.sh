@@ -13,13 +13,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-cache="$root/.cache/tools"
-bin="$cache/bin"
 
 if [[ "${1:-}" == "--print" ]]; then
-  [[ -d "$bin" ]] && echo "$bin"
+  [[ -d "$root/.cache/tools/bin" ]] && (cd "$root/.cache/tools/bin" && pwd -P)
   exit 0
 fi
+
+# The physical path: links written through a symlinked .cache (a git worktree sharing the main
+# checkout's) must not point into the worktree, or they break when it is removed.
+cache="$(mkdir -p "$root/.cache/tools" && cd "$root/.cache/tools" && pwd -P)"
+bin="$cache/bin"
 
 export GOFLAGS="-buildvcs=false -mod=readonly"
 export CGO_ENABLED=0
@@ -28,8 +31,15 @@ mkdir -p "$bin"
 
 say() { printf 'build-tools: %s\n' "$*" >&2; }
 
-# hash of a tool module's pins, the compiler and how it is built (the builder function's text)
-stamp() { cat "tools/$1/go.mod" "tools/$1/go.sum" <(echo "$go_version") <(declare -f "$2") | sha256sum | cut -c1-12; }
+# hash of a tool module's pins, its own Go source if it has any (a program of ours, not a pinned
+# upstream one), the compiler and how it is built (the builder function's text). A module with no
+# dependencies has no go.sum.
+stamp() {
+  local files=("tools/$1/go.mod") sources
+  [[ -f "tools/$1/go.sum" ]] && files+=("tools/$1/go.sum")
+  mapfile -t sources < <(find "tools/$1" -name '*.go' | LC_ALL=C sort)
+  cat "${files[@]}" "${sources[@]}" <(echo "$go_version") <(declare -f "$2") | sha256sum | cut -c1-12
+}
 
 # build TOOL CMD...: runs CMD in tools/TOOL with $out set to a fresh output folder, unless a
 # finished folder for the same pins exists. A folder is finished only once its .done marker is
@@ -79,6 +89,9 @@ build distribution distribution
 build caddy go_build caddy github.com/caddyserver/caddy/v2/cmd/caddy
 build conformance go_test_binary oci-conformance.test github.com/opencontainers/distribution-spec/conformance
 build actionlint go_build actionlint github.com/rhysd/actionlint/cmd/actionlint
+# Ours, standard library only: the order Go's sort package leaves ties in, the golden data of
+# test/go-sort-golden.test.ts.
+build gosort-oracle go_build gosort-oracle .
 
 # OpenRegistry is not served by the module proxy here: say so with the proxy's exact answer, so the
 # gap is visible in every CI log instead of being papered over (images/openregistry/README.md).

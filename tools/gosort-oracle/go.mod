@@ -1,0 +1,3 @@
+module akash-stack/tools/gosort-oracle
+
+go 1.26
