@@ -3,8 +3,11 @@
  * elements in: `sort.Sort` (pdqsort) is not stable, so two exposes that compare equal, or a
  * LEASED_IP endpoint among a dozen RANDOM_PORT ones, land where Go's pdqsort puts them, not where
  * `Array.prototype.sort` (a stable merge sort) would. Storage volumes use `sort.SliceStable` with
- * a comparator that is not a strict weak order, so even the stable result depends on the exact
- * insertion-sort/SymMerge steps. Both are re-expressed here from the algorithm descriptions in Go's
+ * a comparator that is not a strict weak order (two volumes can each be "less" than the other), so
+ * no textbook stable sort of a consistent order gives Go's answer. Go's steps do, and are followed
+ * here; the golden data from Go (test/go-sort-golden.test.ts) shows that for this comparator any
+ * stable sort that only asks less(later, earlier) agrees with them, but one that treats such
+ * volumes as equal does not. Both are re-expressed here from the algorithm descriptions in Go's
  * `sort` package (pdqsort without BlockQuicksort; insertion sort in blocks of 20 + SymMerge).
  *
  * `less(a, b)` has Go's meaning: a must sort before b.
