@@ -7,6 +7,8 @@
  * - containerd (what every Akash provider pulls with) fetching it by tag and by digest into an
  *   empty content store, which checks every digest and size;
  * - `akash-stack verify registry --push-test` and `verify ipfs`;
+ * - `akash-stack registry` (login as the stack's admin, push, list, info, pull, rm) and the
+ *   `akash-stack/ipfs` module against the stack's Kubo, with CIDs from the ipfs CLI;
  * and it survives `kill -9` of every service and an upgrade over a repo an older Kubo made.
  *
  * Needs root, network namespaces, scripts/build-tools.sh's programs and Debian's skopeo,
@@ -218,6 +220,70 @@ describe.skipIf(skip)("the registry stack, rehearsed with real components and re
     const ipfs = inNetns(process.execPath, [CLI, "verify", "ipfs", "--gateway", `https://${GATEWAY}`, "--cid", cid, "--output", "json"], env);
     expect(ipfs.status, `${ipfs.stdout}${ipfs.stderr}`).toBe(0);
   }, 180_000);
+
+  it("akash-stack registry logs in as the stack's admin, pushes, lists, shows, pulls back byte for byte and removes, through the edge", () => {
+    const env = { AKASH_STACK_HOME: home, DOCKER_CONFIG: join(work, "docker"), PATH: process.env.PATH ?? "" };
+    const registry = (args: string[]) => inNetns(process.execPath, [CLI, "registry", ...args, "--ca", view.ca!], env);
+    const login = registry(["login", "--stack", "registry"]);
+    expect(login.status, login.stderr).toBe(0);
+    expect(login.stdout + login.stderr).not.toContain(password);
+
+    const pushed = registry(["push", `${REGISTRY}/team/cli:v1`, image.dir, "--output", "json"]);
+    expect(pushed.status, pushed.stderr).toBe(0);
+    expect((JSON.parse(pushed.stdout) as { digest: string }).digest).toBe(image.manifestDigest);
+
+    const listed = registry(["list", REGISTRY, "--output", "json"]);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain("team/cli");
+    const info = registry(["info", `${REGISTRY}/team/cli:v1`, "--output", "json"]);
+    expect(info.status, info.stderr).toBe(0);
+    const shown = JSON.parse(info.stdout) as { digest: string; images: Array<{ layers: Array<{ digest: string; size: number; ipfs?: unknown }> }> };
+    expect(shown.digest).toBe(image.manifestDigest);
+    // Distribution keeps layers on its volume, so there is no CID to show (OpenRegistry's redirects give one).
+    expect(shown.images[0]!.layers).toEqual(image.blobs.slice(1).map((b) => expect.objectContaining({ digest: b.digest, size: b.size })));
+    expect(shown.images[0]!.layers.filter((l) => l.ipfs !== undefined)).toEqual([]);
+
+    const back = join(work, "back-cli");
+    const pulled = registry(["pull", `${REGISTRY}/team/cli:v1`, back]);
+    expect(pulled.status, pulled.stderr).toBe(0);
+    for (const blob of image.blobs) {
+      const hex = blob.digest.slice("sha256:".length);
+      expect(readFileSync(join(back, "blobs", "sha256", hex)).equals(readFileSync(join(image.dir, "blobs", "sha256", hex))), blob.digest).toBe(true);
+    }
+
+    const removed = registry(["rm", `${REGISTRY}/team/cli@${image.manifestDigest}`]);
+    expect(removed.status, removed.stderr).toBe(0);
+    const gone = registry(["info", `${REGISTRY}/team/cli:v1`]);
+    expect(gone.status).toBe(1);
+    expect(gone.stderr).toMatch(/no manifest v1 \(HTTP 404\)/);
+  }, 300_000);
+
+  it("akash-stack/ipfs stores files on the stack's Kubo under the CIDs the ipfs CLI computes, pinned", () => {
+    const file = join(work, "upload.bin");
+    writeFileSync(file, Buffer.alloc(3 * MiB, 7));
+    // The module as the package ships it, run where the stack's apps run: beside the stack, with
+    // IPFS_API_URL at Kubo's RPC (which only the stack's own network reaches).
+    const script = [
+      `const { createStorage } = await import(${JSON.stringify(join(PROJECT_ROOT, "dist", "ipfs.mjs"))});`,
+      "const { storage } = createStorage();",
+      `const up = await storage.upload({ path: ${JSON.stringify(file)} });`,
+      "const pinned = await storage.isPinned(up.cid);",
+      "const chunks = []; for await (const c of storage.get(up.cid)) chunks.push(c);",
+      "const info = await storage.nodeInfo(); const stats = await storage.stats();",
+      "console.log(JSON.stringify({ ...up, pinned, back: Buffer.concat(chunks).length, agent: info.agentVersion, objects: stats.numObjects }));",
+    ].join("\n");
+    const run = inNetns(process.execPath, ["--input-type=module", "-e", script], { IPFS_API_URL: "http://ipfs:5001", IPFS_GATEWAY_URL: `https://${GATEWAY}` });
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as { cid: string; size: number; url: string; pinned: boolean; back: number; agent: string; objects: number };
+    // The ipfs CLI, talking to the same node's RPC, computes the CID with Kubo's defaults and lists the pins.
+    const ipfsCli = (args: string[]) => inNetns(tool("ipfs"), ["--api", "/dns4/ipfs/tcp/5001", ...args]);
+    const expected = ipfsCli(["add", "--only-hash", "-Q", file]);
+    expect(expected.status, expected.stderr).toBe(0);
+    expect(out).toMatchObject({ cid: expected.stdout.trim(), size: 3 * MiB, url: `https://${GATEWAY}/ipfs/${expected.stdout.trim()}`, pinned: true, back: 3 * MiB });
+    expect(ipfsCli(["pin", "ls", "--type=recursive", "-q"]).stdout.split("\n")).toContain(out.cid);
+    expect(out.agent).toMatch(/^kubo\/0\.42\.0/);
+    expect(out.objects).toBeGreaterThan(0);
+  }, 120_000);
 
   it("keeps everything when every service is killed with SIGKILL: they restart, and the image pulls again", async () => {
     const before = status();
