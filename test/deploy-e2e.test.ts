@@ -70,6 +70,8 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy the registry stack on the devnet (${D
     expect(text.stdout).toMatch(/edge +1\/1 +http:\/\/\S+/);
     expect(text.stdout).toMatch(/leased IP 203\.0\.113\.\d+:443\/TCP/);
     expect(text.stdout).toMatch(/escrow [\d.]+ ACT, burning [\d.]+ ACT\/block, runway [\d.]+ h/);
+    // Each lease's price with its unit, in the escrow's terms (the leases' sum is the burn rate).
+    expect(text.stdout).toMatch(/lease \d+\/\d+ at \S+: active, 0\.0000\d+ ACT\/block\n/);
   }, 120_000);
 
   it("deposit tops up the escrow: the balance and the runway grow", async () => {

@@ -21,7 +21,9 @@ export interface StatusReport {
     gseq: number;
     oseq: number;
     state: string;
+    /** The lease's price per block, in `priceDenom` (a decimal string, as the chain keeps it). */
     price: string;
+    priceDenom: string;
     services: Record<string, { available: number; total: number; uris: string[] }>;
     /** Set when the provider could not be asked. */
     error?: string;
@@ -61,7 +63,7 @@ export async function gatherStatus(
   const leases = await chain.leases(state.owner, record.dseq);
   base.leases = await Promise.all(
     leases.map(async (l) => {
-      const entry: StatusReport["leases"][number] = { provider: l.provider, gseq: l.gseq, oseq: l.oseq, state: l.state, price: l.price.amount, services: {} };
+      const entry: StatusReport["leases"][number] = { provider: l.provider, gseq: l.gseq, oseq: l.oseq, state: l.state, price: l.price.amount, priceDenom: l.price.denom, services: {} };
       if (l.state !== "active") {
         if (l.closeReason) entry.error = `closed: ${l.closeReason}`;
         return entry;
@@ -122,7 +124,7 @@ export function formatStatus(report: StatusReport, lastVerify?: VerifyReport): s
   }
   lines.push(`  deployment ${report.dseq}: ${report.deployment?.state ?? "unknown"}`);
   for (const l of report.leases) {
-    lines.push(`  lease ${l.gseq}/${l.oseq} at ${l.provider}: ${l.state}, ${formatDec(parseDec(l.price), 6)}/block`);
+    lines.push(`  lease ${l.gseq}/${l.oseq} at ${l.provider}: ${l.state}, ${microToWhole(l.price)} ${unitName(l.priceDenom)}/block`);
     for (const [name, s] of Object.entries(l.services)) {
       lines.push(`    ${name.padEnd(16)} ${s.available}/${s.total}${s.uris.length > 0 ? `  ${s.uris.map((u) => `http://${u}`).join(" ")}` : ""}`);
     }
