@@ -19,6 +19,7 @@ import { listRepositories, listTags } from "../src/registry/inspect.js";
 import { openSource } from "../src/registry/sources.js";
 import { uploadBlob } from "../src/registry/upload.js";
 import { pushImage } from "../src/registry/push.js";
+import bcrypt from "bcryptjs";
 import { saveGeneratedSecrets } from "../src/stack/secret-store.js";
 import {
   DOCKER_REGISTRY,
@@ -267,8 +268,8 @@ describe.skipIf(!mustRun)(suiteName, () => {
       const noPassword = await cli("login", [host], { username: "alice" }, env);
       expect(noPassword.code).toBe(2);
       const users = await cli("users", ["add", "bob"], {}, env);
-      expect(users.code).toBe(1);
-      expect(users.stderr).toMatch(/needs the registry stack's OpenRegistry engine/);
+      expect(users.code).toBe(2);
+      expect(users.stderr).toMatch(/users needs --stack STACK: accounts live in the stack's htpasswd secret/);
     });
 
     it("logs out, after which pushes are refused with words saying to log in", async () => {
@@ -311,6 +312,68 @@ describe.skipIf(!mustRun)(suiteName, () => {
       expect(none.code).toBe(2);
       expect(none.stderr).toMatch(/secret REGISTRY_ADMIN_PASSWORD, which is neither in the environment nor generated yet/);
     }, 60_000);
+  });
+
+  describe("users --stack registry", () => {
+    let dir: string;
+    let env: Record<string, string | undefined>;
+    beforeAll(async () => {
+      dir = tempDir("registry-stack-users");
+      env = { DOCKER_CONFIG: join(dir, "docker"), AKASH_STACK_HOME: join(dir, "home"), PATH: process.env.PATH, CI_PASSWORD: "ci-password-1", OTHER: "ci-password-2" };
+      await saveGeneratedSecrets(join(dir, "home"), { REGISTRY_ADMIN_PASSWORD: "generated-Secret-1" });
+    });
+    const secretsFile = () => readFileSync(join(dir, "home", "secrets.json"), "utf8");
+
+    it("adds, re-passwords and removes accounts beside the admin, keeping only bcrypt hashes, and says a deploy applies them", async () => {
+      const added = await cli("users", ["add", "ci"], { stack: "registry", passwordEnv: "CI_PASSWORD" }, env);
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stdout).toMatch(/^added ci; 2 accounts \(admin, ci\)\. The registry reads them when it starts: apply with `akash-stack deploy registry --network NETWORK`/);
+      const stored = JSON.parse(secretsFile()) as { generated: Record<string, string> };
+      expect(stored.generated["REGISTRY_HTPASSWD.accounts"]).toMatch(/^ci:\$2[aby]\$10\$/);
+      expect(bcrypt.compareSync("ci-password-1", stored.generated["REGISTRY_HTPASSWD.accounts"]!.slice(3))).toBe(true);
+      expect(secretsFile()).not.toContain("ci-password-1");
+      expect(added.stdout + added.stderr).not.toContain("ci-password-1");
+
+      const again = await cli("users", ["add", "ci"], { stack: "registry", passwordEnv: "CI_PASSWORD" }, env);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(/ci already has an account: change its password with `registry users passwd ci`/);
+
+      // A password is never an argument, and not read from stdin unless asked to.
+      const unasked = await cli("users", ["passwd", "ci"], { stack: "registry", output: "json" }, env, "ci-password-2\n");
+      expect(unasked.code).toBe(2);
+      expect(unasked.stderr).toMatch(/give the password on standard input \(--password-stdin\) or in an environment variable/);
+      const withStdin = await cli("users", ["passwd", "ci"], { stack: "registry", passwordStdin: true, output: "json" }, env, "ci-password-2\n");
+      expect(withStdin.code, withStdin.stderr).toBe(0);
+      expect(JSON.parse(withStdin.stdout)).toEqual({ stack: "registry", secret: "REGISTRY_HTPASSWD", admin: "admin", accounts: ["admin", "ci"], changed: "ci", action: "passwd", apply: "akash-stack deploy registry --network NETWORK" });
+      const hash = (JSON.parse(secretsFile()) as { generated: Record<string, string> }).generated["REGISTRY_HTPASSWD.accounts"]!.slice(3);
+      expect(bcrypt.compareSync("ci-password-2", hash)).toBe(true);
+
+      const list = await cli("users", ["list"], { stack: "registry" }, env);
+      expect(list.stdout).toBe("admin (the stack's admin)\nci\n");
+      const removed = await cli("users", ["rm", "ci"], { stack: "registry" }, env);
+      expect(removed.code, removed.stderr).toBe(0);
+      expect(JSON.parse(secretsFile()).generated).not.toHaveProperty(["REGISTRY_HTPASSWD.accounts"]);
+      expect((JSON.parse(secretsFile()) as { generated: Record<string, string> }).generated.REGISTRY_ADMIN_PASSWORD).toBe("generated-Secret-1");
+    }, 120_000);
+
+    it("refuses the admin, bad names, short passwords and missing accounts, with exit 2 and what to do", async () => {
+      const cases: Array<[string[], RegistryFlags, RegExp]> = [
+        [["add", "admin"], { passwordEnv: "CI_PASSWORD" }, /admin is the stack's admin account: its password is the secret REGISTRY_ADMIN_PASSWORD/],
+        [["add", "a:b"], { passwordEnv: "CI_PASSWORD" }, /"a:b" is not a user name the registry's htpasswd file can hold/],
+        [["add", "short"], { passwordStdin: true }, /shorter than 8 characters/],
+        [["rm", "nobody"], {}, /there is no account nobody to remove/],
+        [["passwd", "nobody"], { passwordEnv: "CI_PASSWORD" }, /there is no account nobody: add it with `registry users add nobody`/],
+        [["add"], {}, /usage: akash-stack registry users list\|add\|passwd\|rm \[NAME\]/],
+      ];
+      for (const [args, flags, message] of cases) {
+        const run = await cli("users", args, { stack: "registry", ...flags }, env, "pw\n");
+        expect(run.code, args.join(" ")).toBe(2);
+        expect(run.stderr, args.join(" ")).toMatch(message);
+      }
+      const openregistry = await cli("users", ["list"], { stack: "registry", set: ["engine=openregistry"] }, env);
+      expect(openregistry.code).toBe(2);
+      expect(openregistry.stderr).toMatch(/no htpasswd secret to keep accounts in\. With the registry stack's OpenRegistry engine/);
+    }, 120_000);
   });
 
   describe("with token auth and a credential helper", () => {

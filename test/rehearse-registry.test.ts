@@ -7,8 +7,9 @@
  * - containerd (what every Akash provider pulls with) fetching it by tag and by digest into an
  *   empty content store, which checks every digest and size;
  * - `akash-stack verify registry --push-test` and `verify ipfs`;
- * - `akash-stack registry` (login as the stack's admin, push, list, info, pull, rm) and the
- *   `akash-stack/ipfs` module against the stack's Kubo, with CIDs from the ipfs CLI;
+ * - `akash-stack registry` (login as the stack's admin, push, list, info, pull, rm; accounts added
+ *   with `registry users` work after a restart) and the `akash-stack/ipfs` module against the
+ *   stack's Kubo, with CIDs from the ipfs CLI;
  * and it survives `kill -9` of every service and an upgrade over a repo an older Kubo made.
  *
  * Needs root, network namespaces, scripts/build-tools.sh's programs and Debian's skopeo,
@@ -300,6 +301,28 @@ describe.skipIf(skip)("the registry stack, rehearsed with real components and re
     expect(result.status, result.output.slice(-3000)).toBe(0);
     expect(result.stored).toContain(image.manifestDigest);
   }, 300_000);
+
+  it("takes accounts from registry users when it restarts with the stack's next manifest, and drops removed ones", () => {
+    const code = (user: string) => inNetns("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", view.ca!, "-u", user, `https://${REGISTRY}/v2/`]).stdout;
+    const env = { CI_PUSH_PASSWORD: "ci-push-password-1" };
+    const restart = () => {
+      expect(cli(["rehearse", "registry", "--stop"]).status).toBe(0);
+      const started = cli(["rehearse", "registry", "--detach", "--output", "json", "--timeout", "240"]);
+      expect(started.status, started.stderr).toBe(0);
+    };
+    const added = cli(["registry", "users", "add", "ci", "--stack", "registry", "--password-env", "CI_PUSH_PASSWORD"], env);
+    expect(added.status, added.stderr).toBe(0);
+    expect(code("ci:ci-push-password-1")).toBe("401"); // not before the registry restarts with it
+    restart();
+    expect(code("ci:ci-push-password-1")).toBe("200");
+    expect(code("ci:wrong-password")).toBe("401");
+    expect(code(`admin:${password}`)).toBe("200");
+
+    expect(cli(["registry", "users", "rm", "ci", "--stack", "registry"]).status).toBe(0);
+    restart();
+    expect(code("ci:ci-push-password-1")).toBe("401");
+    expect(code(`admin:${password}`)).toBe("200");
+  }, 600_000);
 
   it("starts Kubo over a repo an older Kubo made (v0.36, repo version 16) instead of crash-looping", async () => {
     const stopped = cli(["rehearse", "registry", "--stop"]);

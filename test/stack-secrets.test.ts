@@ -12,6 +12,8 @@ import { parse } from "yaml";
 import { runSynth, type SynthIo } from "../src/cli/synth.js";
 import { describeMissingSecrets, resolveSecrets, stackHome, synth, type StackDefinition } from "../src/stack/index.js";
 import { fillPlaceholders, placeholderNames } from "../src/stack/secrets.js";
+import { updateAccounts } from "../src/stack/htpasswd-accounts.js";
+import { manifestOf } from "../src/sdl/public.js";
 import backend from "../stacks/backend.js";
 import registry from "../stacks/registry.js";
 import bcrypt from "bcryptjs";
@@ -202,6 +204,27 @@ describe("resolveSecrets", () => {
     expect(givenLine).toMatch(/^admin:\$2[aby]\$10\$/);
     expect(bcrypt.compareSync("from-the-user", givenLine.slice("admin:".length))).toBe(true);
     expect(given.text).not.toContain("from-the-user");
+  }, 60_000);
+
+  it("puts the accounts registry users added after the admin's line, as one env value the manifest keeps whole", async () => {
+    const home = join(tempDir(), ".akash-stack");
+    const registryResult = synth(registry);
+    const options = { env: {}, home, generated: generatedKinds(registryResult), htpasswd: htpasswdSources(registryResult) };
+    const before = await resolveSecrets(registryResult.sdl, options);
+    const env = (text: string, service: string) =>
+      new Map((parse(text) as { services: Record<string, { env: string[] }> }).services[service]!.env.map((e) => [e.split("=")[0]!, e.slice(e.indexOf("=") + 1)]));
+    const adminLine = env(before.text, "registry").get("REGISTRY_HTPASSWD")!;
+    await updateAccounts(home, "REGISTRY_HTPASSWD", { action: "add", username: "ci", password: "ci-password-1" }, { username: "admin", passwordSecret: "REGISTRY_ADMIN_PASSWORD" });
+    await updateAccounts(home, "REGISTRY_HTPASSWD", { action: "add", username: "bot", password: "bot-password-1" }, { username: "admin", passwordSecret: "REGISTRY_ADMIN_PASSWORD" });
+    const after = await resolveSecrets(registryResult.sdl, options);
+    const lines = env(after.text, "registry").get("REGISTRY_HTPASSWD")!.split("\n");
+    expect(lines[0]).toBe(adminLine); // the admin's line (and so its manifest bytes) stays as it was
+    expect(lines.map((l) => l.slice(0, l.indexOf(":")))).toEqual(["admin", "ci", "bot"]);
+    expect(bcrypt.compareSync("bot-password-1", lines[2]!.slice("bot:".length))).toBe(true);
+    expect(after.text).not.toMatch(/ci-password-1|bot-password-1/);
+    // The provider gets the same value: the manifest's env entry holds both lines.
+    const manifest = manifestOf(after.text);
+    expect(manifest.json).toContain(JSON.stringify(`REGISTRY_HTPASSWD=${lines.join("\n")}`).slice(1, -1));
   }, 60_000);
 
   it("tightens a secrets file others could read", async () => {

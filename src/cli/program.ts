@@ -486,9 +486,9 @@ With plan ${DETAILED_EXITCODE}: 0 no changes, 2 changes, 1 any error (usage erro
         .argument("<action>", "login, logout, push, pull, copy, list, info, rm or users")
         .argument("[args...]", "the action's arguments (see below)")
         .option("--username <user>", "login: the account")
-        .option("--password-stdin", "login: read the password from standard input")
-        .option("--password-env <var>", "login: read the password from this environment variable")
-        .option("--stack <stack>", "login: use the stack's declared login (the registry stack's admin and its generated password)")
+        .option("--password-stdin", "login, users add|passwd: read the password from standard input")
+        .option("--password-env <var>", "login, users add|passwd: read the password from this environment variable")
+        .option("--stack <stack>", "login: use the stack's declared login (the registry stack's admin and its generated password); users: the stack whose accounts to manage")
         .addOption(new Option("--set <key=value>", "with --stack: override a stack parameter (repeatable)").argParser(collectValues).default([], "none"))
         .option("--platform <os/arch[/variant]>", "pull, copy, info: one platform of a multi-platform index")
         .addOption(new Option("--chunk-size <MiB>", "push, copy: upload blobs larger than this in chunks of this size").argParser(Number))
@@ -512,7 +512,9 @@ Actions:
   list HOST | HOST/REPOSITORY         repositories, or a repository's tags (follows Link pagination)
   info IMAGE                          manifest or index, platforms, layers; IPFS CIDs where layers live on IPFS
   rm IMAGE                            by tag (HOST/REPO:TAG) or by digest (HOST/REPO@sha256:…)
-  users                               needs the OpenRegistry engine (not available)
+  users list --stack STACK            the accounts of the stack's htpasswd secret (Distribution engine)
+  users add|passwd NAME --stack STACK (--password-stdin | --password-env VAR)
+  users rm NAME --stack STACK         kept with the stack's generated secrets; the next deploy applies them
 IMAGE is HOST/REPOSITORY[:TAG][@DIGEST]. Logins are stored as docker stores them
 ($DOCKER_CONFIG/config.json or ~/.docker/config.json, honouring credsStore and credHelpers), so
 docker, skopeo and this tool share them. Exit codes: 0 done, 1 the registry or transfer failed,

@@ -1,6 +1,6 @@
 /**
- * `akash-stack registry ACTION …`: login, logout, push, pull, copy, list, info, rm (and users,
- * which needs OpenRegistry). A thin layer over src/registry: it parses arguments, finds the
+ * `akash-stack registry ACTION …`: login, logout, push, pull, copy, list, info, rm, and users (the
+ * accounts of the registry stack's htpasswd secret). A thin layer over src/registry: it parses arguments, finds the
  * stored login, prints text or `--output json`, and maps failures to exit codes:
  * 0 done, 1 the registry or the transfer failed (refused login, digest mismatch, missing image),
  * 2 usage errors and unreadable input (a bad reference, a missing SOURCE, no password given).
@@ -157,13 +157,7 @@ export async function runRegistry(action: string, args: readonly string[], flags
         return EXIT_OK;
       }
       case "users":
-        io.write(
-          "stderr",
-          `${PROGRAM} users: managing accounts needs the registry stack's OpenRegistry engine (--set engine=openregistry), whose user API this would call; ` +
-            `that engine cannot be built or run here (the Go module proxy refuses its source, see README "Does it work?"), so this command is not implemented. ` +
-            `With the default Distribution engine, accounts are the htpasswd file: the admin login is \`${PROGRAM} login HOST --stack registry\`\n`,
-        );
-        return EXIT_FAILED;
+        return await users(args, flags, io, print);
     }
   } catch (err) {
     return report(err, io, args[0]);
@@ -225,6 +219,62 @@ async function login(args: readonly string[], flags: RegistryFlags, io: Registry
   return EXIT_OK;
 }
 
+const USER_ACTIONS = ["list", "add", "passwd", "rm"] as const;
+
+/**
+ * `registry users list|add|passwd|rm [NAME] --stack STACK`: accounts in the stack's htpasswd secret
+ * (CNCF Distribution, the registry stack's default engine). The change is stored with the stack's
+ * generated secrets and reaches the registry with the next deploy, which is what the output says.
+ */
+async function users(args: readonly string[], flags: RegistryFlags, io: RegistryIo, print: (value: unknown, text: string) => void): Promise<number> {
+  const [action, username, ...rest] = args;
+  const usage = `usage: ${PROGRAM} users list|add|passwd|rm [NAME] --stack STACK (passwords from --password-stdin or --password-env VAR)`;
+  if (!action || !(USER_ACTIONS as readonly string[]).includes(action) || rest.length > 0) throw new UsageError(usage);
+  if (action === "list" ? username !== undefined : username === undefined) throw new UsageError(usage);
+  if (!flags.stack) throw new UsageError(`users needs --stack STACK: accounts live in the stack's htpasswd secret and reach the registry with its next deploy`);
+  const { loadAndSynth, homeOf } = await import("../deploy/session.js");
+  const accountsModule = await import("../stack/htpasswd-accounts.js");
+  const loaded = await loadAndSynth(flags.stack, flags.set ?? [], { cwd: io.cwd, env: io.env, write: io.write }).catch((err: Error) => {
+    throw new UsageError(err.message);
+  });
+  const htpasswd = loaded.synth.secrets.filter((s) => s.generated === "htpasswd" && s.htpasswd);
+  if (htpasswd.length !== 1) {
+    throw new UsageError(
+      htpasswd.length === 0
+        ? `the stack ${loaded.name} has no htpasswd secret to keep accounts in. With the registry stack's OpenRegistry engine, accounts live in OpenRegistry's own database behind its API, which this command cannot manage: that engine cannot be built or run here (the Go module proxy refuses its source; README "Does it work?")`
+        : `the stack ${loaded.name} has ${htpasswd.length} htpasswd secrets (${htpasswd.map((s) => s.name).join(", ")}); users can manage only a stack with one`,
+    );
+  }
+  const secret = htpasswd[0]!;
+  const admin = { username: secret.htpasswd!.username, passwordSecret: secret.htpasswd!.password };
+  const home = homeOf({ cwd: io.cwd, env: io.env, write: io.write });
+  let accounts: Array<{ username: string }>;
+  try {
+    accounts =
+      action === "list"
+        ? await accountsModule.readAccounts(home, secret.name)
+        : await accountsModule.updateAccounts(
+            home,
+            secret.name,
+            action === "rm" ? { action, username: username! } : { action: action as "add" | "passwd", username: username!, password: await readPassword(flags, io) },
+            admin,
+          );
+  } catch (err) {
+    if (err instanceof accountsModule.AccountError) throw new UsageError(err.message);
+    throw err;
+  }
+  const names = [admin.username, ...accounts.map((a) => a.username)];
+  const apply = `akash-stack deploy ${loaded.name} --network NETWORK`;
+  const done = action === "list" ? "" : `${action === "add" ? "added" : action === "rm" ? "removed" : "changed the password of"} ${username}; `;
+  print(
+    { stack: loaded.name, secret: secret.name, admin: admin.username, accounts: names, ...(action === "list" ? {} : { changed: username, action, apply }) },
+    action === "list"
+      ? `${names.map((n) => `${n}${n === admin.username ? " (the stack's admin)" : ""}`).join("\n")}\n`
+      : `${done}${names.length} account${names.length === 1 ? "" : "s"} (${names.join(", ")}). The registry reads them when it starts: apply with \`${apply}\` (a manifest update; its data stays)\n`,
+  );
+  return EXIT_OK;
+}
+
 async function stackLogin(stack: string, set: readonly string[], io: RegistryIo): Promise<{ host: string; credentials: RegistryCredentials }> {
   // Loaded only here: synthesizing a stack needs the stack API, which other actions never touch.
   const { loadAndSynth, homeOf } = await import("../deploy/session.js");
@@ -249,7 +299,7 @@ async function readPassword(flags: RegistryFlags, io: RegistryIo): Promise<strin
     if (value === undefined || value === "") throw new UsageError(`--password-env ${flags.passwordEnv}: the environment variable is not set or empty`);
     return value;
   }
-  if (!flags.passwordStdin) throw new UsageError("login needs the password on standard input (--password-stdin) or in an environment variable (--password-env VAR); it is never taken as an argument");
+  if (!flags.passwordStdin) throw new UsageError("give the password on standard input (--password-stdin) or in an environment variable (--password-env VAR); it is never taken as an argument");
   if (io.stdin.isTTY) io.write("stderr", "password (then Enter and Ctrl-D): ");
   const chunks: Buffer[] = [];
   for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);

@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import type { Document, Scalar } from "yaml";
 import { parseYaml, type YNode, type YScalar } from "../sdl/yaml.js";
 import { yamlLibrary } from "../sdl/yaml-vendor.js";
+import { accountsKey } from "./htpasswd-accounts.js";
 import { loadGeneratedSecrets, saveGeneratedSecrets, SECRETS_FILE_NAME } from "./secret-store.js";
 export { stackHome } from "./home.js";
 
@@ -167,13 +168,16 @@ export async function resolveSecrets(sdlText: string, options: ResolveSecretsOpt
       const stored = store.secrets[name];
       // bcrypt salts each hash, so a new one on every deploy would change the manifest every time:
       // keep the stored line while it still matches the user name and the password's value.
+      // Accounts `registry users` added follow the stack's own (src/stack/htpasswd-accounts.ts).
+      const accounts = store.secrets[accountsKey(name)];
+      const withAccounts = (line: string) => (accounts ? `${line}\n${accounts}` : line);
       if (stored !== undefined && htpasswdMatches(stored, username, plain)) {
-        values.set(name, stored);
+        values.set(name, withAccounts(stored));
         continue;
       }
       const line = htpasswdLine(username, plain, toGenerate.includes(password) || created.includes(password) ? GENERATED_PASSWORD_BCRYPT_COST : BCRYPT_COST);
       store.secrets[name] = line;
-      values.set(name, line);
+      values.set(name, withAccounts(line));
       created.push(name);
     }
     if (created.length > 0) await saveGeneratedSecrets(options.home, store.secrets);
