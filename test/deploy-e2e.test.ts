@@ -1,7 +1,8 @@
 /**
  * The deployer end to end against the devnet (real CometBFT RPC, gRPC, provider HTTPS with JWT),
  * through the commands as a user runs them: deploy the registry stack, deploy again (no
- * transaction), plan, an image change (update in place), a CPU change (replacement), close (twice),
+ * transaction), an account added with `registry users` (update in place), plan, an image change
+ * (update in place), a CPU change (replacement), close (twice),
  * and, over everything printed and written, a grep for the mnemonic.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -97,6 +98,33 @@ describe.skipIf(!DEVNET_AVAILABLE)(`deploy the registry stack on the devnet (${D
     expect(run.code).toBe(0);
     const summary = summaryOf(run.stdout);
     expect(summary).toMatchObject({ status: "done", action: "nothing", dseq: firstDseq, txs: [] });
+  }, 60_000);
+
+  it("an account added with registry users reaches the registry as an update in place (new manifest hash, same deployment)", async () => {
+    const { runRegistry } = await import("../src/cli/registry.js");
+    const { Readable } = await import("node:stream");
+    let said = "";
+    const added = await runRegistry("users", ["add", "ci"], { stack: "registry", passwordEnv: "CI_PASSWORD" }, {
+      cwd: process.cwd(),
+      env: { AKASH_STACK_HOME: net.home, CI_PASSWORD: "ci-password-1" },
+      stdin: Readable.from([]),
+      stderr: { isTTY: false, write: (t: string) => ((said += t), true) },
+      write: (_stream, text) => void (said += text),
+    });
+    expect(added, said).toBe(0);
+    const before = await net.chain.deployment(net.chain.address, firstDseq);
+    const run = await runCommand(net, "deploy", "registry", LOCAL);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = summaryOf(run.stdout);
+    expect(summary).toMatchObject({ status: "done", action: "update", dseq: firstDseq });
+    expect(summary.txs.map((t) => t.what)).toEqual([`update deployment ${firstDseq}`]);
+    const after = await net.chain.deployment(net.chain.address, firstDseq);
+    expect(after?.hash).not.toBe(before?.hash);
+    expect(readState(net, "registry").current?.leases[0]?.manifestHash).toBe(after?.hash);
+    expect(run.stdout + run.stderr).not.toContain("ci-password-1");
+    // plan (which writes nothing) sees the same manifest, accounts included: nothing left to change.
+    const plan = await runCommand(net, "plan", "registry", { network: "local", detailedExitcode: true });
+    expect(plan.code, plan.stdout).toBe(0);
   }, 60_000);
 
   it("plan --detailed-exitcode: nothing to change exits 0; a new image tag is an update and exits 2 (0 without the flag)", async () => {

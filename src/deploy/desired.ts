@@ -13,6 +13,7 @@ import { lintText } from "../sdl/lint.js";
 import { buildDeployment } from "../sdl/builder.js";
 import type { GroupSpec } from "../sdl/groups.js";
 import { manifestHash, manifestToSortedJSON, type ManifestGroup } from "../sdl/manifest.js";
+import { htpasswdWithAccounts } from "../stack/htpasswd-accounts.js";
 import { loadGeneratedSecrets } from "../stack/secret-store.js";
 import { describeMissingSecrets, resolveSecrets, type GeneratedSecretKind } from "../stack/secrets.js";
 import type { SynthResult } from "../stack/synth.js";
@@ -80,6 +81,8 @@ export async function prepareDeployment(stack: string, synth: SynthResult, optio
   } else {
     // Stored generated values count as given; nothing new is generated or written.
     const stored = (await loadGeneratedSecrets(options.home).catch(() => ({ secrets: {} as Record<string, string> }))).secrets;
+    // An htpasswd secret's deploy value also carries the accounts `registry users` added.
+    for (const name of Object.keys(htpasswd)) if (stored[name] !== undefined) stored[name] = htpasswdWithAccounts(stored[name]!, stored, name);
     resolved = await resolveSecrets(synth.sdl, { env: { ...stored, ...options.env }, home: options.home, cwd: options.cwd, secretFiles: options.secretFiles });
   }
 

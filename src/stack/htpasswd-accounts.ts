@@ -34,6 +34,12 @@ export function accountsKey(secretName: string): string {
   return `${secretName}.accounts`;
 }
 
+/** The value an htpasswd secret takes at deploy: the stack's own line, then the added accounts. */
+export function htpasswdWithAccounts(line: string, stored: Readonly<Record<string, string>>, secretName: string): string {
+  const accounts = stored[accountsKey(secretName)];
+  return accounts ? `${line}\n${accounts}` : line;
+}
+
 export function parseAccounts(text: string | undefined): Account[] {
   if (!text) return [];
   return text

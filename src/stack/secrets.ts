@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import type { Document, Scalar } from "yaml";
 import { parseYaml, type YNode, type YScalar } from "../sdl/yaml.js";
 import { yamlLibrary } from "../sdl/yaml-vendor.js";
-import { accountsKey } from "./htpasswd-accounts.js";
+import { htpasswdWithAccounts } from "./htpasswd-accounts.js";
 import { loadGeneratedSecrets, saveGeneratedSecrets, SECRETS_FILE_NAME } from "./secret-store.js";
 export { stackHome } from "./home.js";
 
@@ -169,8 +169,7 @@ export async function resolveSecrets(sdlText: string, options: ResolveSecretsOpt
       // bcrypt salts each hash, so a new one on every deploy would change the manifest every time:
       // keep the stored line while it still matches the user name and the password's value.
       // Accounts `registry users` added follow the stack's own (src/stack/htpasswd-accounts.ts).
-      const accounts = store.secrets[accountsKey(name)];
-      const withAccounts = (line: string) => (accounts ? `${line}\n${accounts}` : line);
+      const withAccounts = (line: string) => htpasswdWithAccounts(line, store.secrets, name);
       if (stored !== undefined && htpasswdMatches(stored, username, plain)) {
         values.set(name, withAccounts(stored));
         continue;
