@@ -55,6 +55,8 @@ export default {
     "test/chain-comet-rpc.test.ts",
     "test/chain-wallet.test.ts",
     "test/chain-client.test.ts",
+    "test/chain-retry.test.ts",
+    "test/chain-errors.test.ts",
     "test/dns-merge.test.ts",
     "test/dns-apply.test.ts",
     "test/dns-client.test.ts",
@@ -62,6 +64,7 @@ export default {
     "test/dns-cli.test.ts",
     "test/dns-secrets.test.ts",
     "test/deploy-state.test.ts",
+    "test/deploy-state-file-rules.test.ts",
     "test/deploy-bids.test.ts",
     "test/deploy-prices.test.ts",
     "test/deploy-plan.test.ts",
@@ -69,7 +72,6 @@ export default {
     "test/provider-jwt.test.ts",
     "test/provider-client.test.ts",
     "test/lease-streams.test.ts",
-    "test/mutation-*.test.ts",
   ],
   coverageAnalysis: "perTest",
   // Static mutants change a value computed while a module loads (a rule catalog's text, a table, a
@@ -83,7 +85,8 @@ export default {
   mutate: MUTATE,
   // The sandbox is a copy of the project; these are large and no test here reads them.
   ignorePatterns: ["test-artifacts", "docs/api", "reports", ".cache"],
-  incrementalFile: "test/mutation/stryker-incremental.json",
+  // Unpacked there by scripts/mutate.mjs from the committed test/mutation/stryker-incremental.json.gz.
+  incrementalFile: ".stryker-tmp/stryker-incremental.json",
   reporters: ["clear-text", "progress", "html", "json"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },

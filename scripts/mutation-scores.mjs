@@ -6,8 +6,9 @@
 //
 // A module is one entry of stryker.config.mjs's `mutate` list: a file, a folder's files (a glob),
 // or a line range of a file. Score as Stryker computes it: (killed + timeout) / (killed + timeout
-// + survived + no coverage); mutants that do not compile, and those disabled in the source with
-// a reason, do not count.
+// + survived + no coverage); mutants that do not compile, those disabled in the source as
+// equivalent (with the reason beside them), and static ones (stryker.config.mjs says why) do not
+// count, and the table shows how many of the last two there are.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -32,7 +33,7 @@ export function moduleOf(entry) {
 
 /** Counts per module; `files` is the report's `files` (path relative to the project → mutants). */
 export function scoreModules(entries, files) {
-  const modules = entries.map((entry) => ({ ...moduleOf(entry), killed: 0, survived: 0, timeout: 0, noCoverage: 0, ignored: 0 }));
+  const modules = entries.map((entry) => ({ ...moduleOf(entry), killed: 0, survived: 0, timeout: 0, noCoverage: 0, disabled: 0, static: 0 }));
   for (const [file, { mutants }] of Object.entries(files)) {
     for (const mutant of mutants) {
       const module = modules.find((m) => m.owns(file, mutant.location.start.line));
@@ -41,7 +42,7 @@ export function scoreModules(entries, files) {
       else if (mutant.status === "Survived") module.survived++;
       else if (mutant.status === "Timeout") module.timeout++;
       else if (mutant.status === "NoCoverage") module.noCoverage++;
-      else if (mutant.status === "Ignored") module.ignored++;
+      else if (mutant.status === "Ignored") module[mutant.statusReason?.startsWith("Static mutant") ? "static" : "disabled"]++;
     }
   }
   return modules.map(({ owns: _owns, ...m }) => ({ ...m, score: score(m) }));
@@ -54,14 +55,12 @@ export function score({ killed, survived, timeout, noCoverage }) {
 }
 
 export function table(rows) {
-  const total = rows.reduce(
-    (t, r) => ({ killed: t.killed + r.killed, survived: t.survived + r.survived, timeout: t.timeout + r.timeout, noCoverage: t.noCoverage + r.noCoverage, ignored: t.ignored + r.ignored }),
-    { killed: 0, survived: 0, timeout: 0, noCoverage: 0, ignored: 0 },
-  );
-  const line = (name, r, s) => `| ${name} | ${r.killed} | ${r.survived} | ${r.timeout} | ${r.noCoverage} | ${r.ignored} | ${s === undefined ? "n/a" : `${s.toFixed(2)}%`} |`;
+  const keys = ["killed", "survived", "timeout", "noCoverage", "disabled", "static"];
+  const total = Object.fromEntries(keys.map((k) => [k, rows.reduce((sum, r) => sum + r[k], 0)]));
+  const line = (name, r, s) => `| ${name} | ${keys.map((k) => r[k]).join(" | ")} | ${s === undefined ? "n/a" : `${s.toFixed(2)}%`} |`;
   return [
-    "| module | killed | survived | timeout | no coverage | disabled (equivalent) | score |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| module | killed | survived | timeout | no coverage | equivalent (disabled) | static (not run) | score |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows.map((r) => line(`\`${r.name}\``, r, r.score)),
     line("**all**", total, score(total)),
   ].join("\n");

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Network } from "../src/chain/networks.js";
-import type { ChainClient, DeploymentInfo } from "../src/chain/types.js";
+import type { ChainClient, DeploymentInfo, Lease } from "../src/chain/types.js";
 import type { DesiredDeployment } from "../src/deploy/desired.js";
 import { deployStack, type DeployOptions } from "../src/deploy/deploy.js";
 import type { ProviderDirectory } from "../src/deploy/providers.js";
@@ -58,7 +58,13 @@ const OPTIONS: DeployOptions = {
 class StopAtPlan extends Error {}
 
 /** The chain as a script: deployments by dseq, transactions by hash, every call counted. */
-function scriptedChain(script: { deployments?: Record<string, DeploymentInfo | DeploymentInfo[]>; txs?: Record<string, { code: number; height: number; log: string }> }) {
+function scriptedChain(script: {
+  deployments?: Record<string, DeploymentInfo | DeploymentInfo[]>;
+  txs?: Record<string, { code: number; height: number; log: string }>;
+  /** What the owner's active-deployment listing returns, and the leases by dseq. */
+  active?: DeploymentInfo[];
+  leases?: Record<string, Lease[]>;
+}) {
   const calls: string[] = [];
   const seen = new Map<string, number>();
   const chain = {
@@ -81,7 +87,10 @@ function scriptedChain(script: { deployments?: Record<string, DeploymentInfo | D
     },
     async deployments() {
       calls.push("deployments");
-      return [];
+      return script.active ?? [];
+    },
+    async leases(_owner: string, dseq: string) {
+      return script.leases?.[dseq] ?? [];
     },
     async memosOf() {
       return [];
@@ -131,9 +140,8 @@ afterEach(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-async function reconcile(state: StackState, chain: ChainClient, network: Network = NETWORK) {
+async function reconcile(state: StackState, chain: ChainClient, network: Network = NETWORK, providers = {} as ProviderDirectory) {
   const lines: string[] = [];
-  const providers = {} as ProviderDirectory;
   const summary = await deployStack(DESIRED, { chain, network, home, providers, reporter: reporter(lines), confirm: undefined, state }, OPTIONS);
   // The run went as far as the plan line and no further: whatever the state now says, reconcile did.
   expect(summary.status).toBe("failed");
@@ -279,5 +287,68 @@ describe("a deployment whose create may still be pending", () => {
     // 15 s at 1 s a look, less the looks the clock makes elsewhere: far more than 15 × 0.2 s allows.
     expect(looks).toBeGreaterThanOrEqual(5);
     expect(looks).toBeLessThanOrEqual(15);
+  });
+});
+
+describe("with no deployment in the state file", () => {
+  const P1 = `akash1${"q".repeat(38)}`;
+  const P2 = `akash1${"p".repeat(38)}`;
+  const P3 = `akash1${"r".repeat(38)}`;
+  const lease = (gseq: number, provider: string, state: string): Lease =>
+    ({ owner: OWNER, dseq: "200", gseq, oseq: 1, provider, bseq: 3, state, price: { denom: "uact", amount: "1.5" } }) as unknown as Lease;
+
+  it("adopts the stack's deployment found on chain, with its active leases and what their providers already run", async () => {
+    const state = stateWith({});
+    const { chain } = scriptedChain({
+      active: [onChain("200", "active", NEW_HASH)],
+      leases: { "200": [lease(2, P2, "active"), lease(1, P1, "active"), lease(3, P3, "closed")] },
+    });
+    const providers = {
+      async client(address: string) {
+        if (address === P2) throw new Error("provider has no host URI");
+        return { hostUri: `https://${address.slice(-4)}.example:8443`, leaseStatus: async () => ({ services: {} }) };
+      },
+    } as unknown as ProviderDirectory;
+    const { lines, saved } = await reconcile(state, chain, NETWORK, providers);
+    expect(lines).toContain("find-on-chain done: found deployment 200 on chain (its manifest hash is the stack's); using it");
+    expect(saved?.current).toMatchObject({ dseq: "200", hash: NEW_HASH, templateHash: NEW_TEMPLATE, phase: "leased" });
+    expect(saved?.current?.leases).toEqual([
+      { gseq: 1, oseq: 1, provider: P1, bseq: 3, price: { denom: "uact", amount: "1.5" }, hostUri: "https://qqqq.example:8443", manifestHash: NEW_HASH },
+      { gseq: 2, oseq: 1, provider: P2, bseq: 3, price: { denom: "uact", amount: "1.5" } },
+    ]);
+    expect(saved?.log.at(-1)).toMatchObject({ step: "find-on-chain", status: "done", dseq: "200", detail: "hash" });
+  });
+
+  it("does not mark a lease's manifest as sent when its provider cannot say what it runs", async () => {
+    const state = stateWith({});
+    const { chain } = scriptedChain({ active: [onChain("200", "active", NEW_HASH)], leases: { "200": [lease(1, P1, "active")] } });
+    const providers = {
+      client: async () => ({
+        hostUri: "https://p1.example:8443",
+        leaseStatus: async () => {
+          throw new Error("404");
+        },
+      }),
+    } as unknown as ProviderDirectory;
+    const { saved } = await reconcile(state, chain, NETWORK, providers);
+    expect(saved?.current?.leases).toEqual([{ gseq: 1, oseq: 1, provider: P1, bseq: 3, price: { denom: "uact", amount: "1.5" }, hostUri: "https://p1.example:8443" }]);
+  });
+
+  it("reports what it found without adopting anything when no deployment is the stack's", async () => {
+    const state = stateWith({});
+    // Another stack's deployment (other hash, no marker) with the stack's groups: a look-alike.
+    const { chain } = scriptedChain({ active: [onChain("300", "active", OTHER_HASH)] });
+    const { lines, saved } = await reconcile(state, chain);
+    expect(saved?.current).toBeUndefined();
+    expect(lines.some((l) => l.startsWith("deployment 300 has web's groups and resources but no akash-stack marker"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("find-on-chain"))).toBe(false);
+  });
+
+  it("does not search the chain when the state file names a deployment", async () => {
+    const state = stateWith({ current: record("100") });
+    const { chain, calls } = scriptedChain({ deployments: { "100": onChain("100", "active", OLD_HASH) }, active: [onChain("200", "active", NEW_HASH)] });
+    const { saved } = await reconcile(state, chain);
+    expect(calls).not.toContain("deployments");
+    expect(saved?.current?.dseq).toBe("100");
   });
 });
