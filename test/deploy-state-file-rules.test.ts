@@ -1,13 +1,14 @@
 /**
  * What the state file refuses and how it stays small: a file from another version, stack or
  * network is not taken as this one's, and the step log and transaction list keep only their newest
- * entries.
+ * entries. And the lock file: what it says about its holder, and that this process's own stale
+ * lock does not lock it out.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadState, newState, recordStep, recordTx, saveState, statePath, StateError } from "../src/deploy/state.js";
+import { loadState, lockState, newState, recordStep, recordTx, saveState, statePath, StateError } from "../src/deploy/state.js";
 
 const OWNER = "akash19rl4cm2hmr8afy4kldpxz3fka4jguq0a3mq6x0";
 let home: string;
@@ -103,5 +104,30 @@ describe("the step log and the transaction list", () => {
       ["A", 9],
       ["B", undefined],
     ]);
+  });
+});
+
+describe("the state lock file", () => {
+  const lockPath = () => join(home, "state", "web.local.lock");
+
+  it("names its holder with the pid and what identifies the process, one line", async () => {
+    const lock = await lockState(home, "web", "local");
+    const text = readFileSync(lockPath(), "utf8");
+    expect(text.endsWith("}\n")).toBe(true);
+    const holder = JSON.parse(text) as Record<string, unknown>;
+    expect(holder.pid).toBe(process.pid);
+    // More than the pid: a pid alone cannot tell a reused pid from the holder.
+    expect(Object.keys(holder).length).toBeGreaterThan(1);
+    await lock.release();
+    expect(readdirSync(join(home, "state"))).toEqual([]);
+    // Releasing again is harmless.
+    await lock.release();
+  });
+
+  it("is taken over when it names this very process (a run in it that never released)", async () => {
+    mkdirSync(join(home, "state"), { recursive: true });
+    writeFileSync(lockPath(), JSON.stringify({ pid: process.pid }));
+    const lock = await lockState(home, "web", "local");
+    await lock.release();
   });
 });
