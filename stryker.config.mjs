@@ -45,6 +45,7 @@ export default {
   // built CLI) or that only start real servers and tools cannot kill any and would only cost time.
   testFiles: [
     "test/sdl-*.test.ts",
+    "test/go-sort-golden.test.ts",
     "test/lint-config.test.ts",
     "test/lint-fast-paths.test.ts",
     "test/lint-fuzz.test.ts",
