@@ -484,7 +484,11 @@ function killedUploadTests(registryOf: () => RunningRegistry, expectedRetry: Reg
         });
         expect(outcome).toBe("uploaded");
         expect(proxy.killed).toBe(1);
-        expect(retries).toHaveLength(1);
+        // One retry for the cut. Under load the registry may still be storing what reached it when
+        // the next chunk arrives; it answers 416 and the upload asks again and goes on ("had moved
+        // on"): that, and nothing else, may follow.
+        expect(retries.length, retries.join("\n")).toBeGreaterThanOrEqual(1);
+        for (const later of retries.slice(1)) expect(later).toMatch(/: the registry had moved on to \d+ bytes; resuming from there$/);
         const said = expectedRetry.exec(retries[0] ?? "");
         expect(said, retries[0]).not.toBeNull();
         if (said?.[1] !== undefined) {
