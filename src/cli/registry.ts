@@ -232,11 +232,9 @@ async function users(args: readonly string[], flags: RegistryFlags, io: Registry
   if (!action || !(USER_ACTIONS as readonly string[]).includes(action) || rest.length > 0) throw new UsageError(usage);
   if (action === "list" ? username !== undefined : username === undefined) throw new UsageError(usage);
   if (!flags.stack) throw new UsageError(`users needs --stack STACK: accounts live in the stack's htpasswd secret and reach the registry with its next deploy`);
-  const { loadAndSynth, homeOf } = await import("../deploy/session.js");
+  const { homeOf } = await import("../deploy/session.js");
   const accountsModule = await import("../stack/htpasswd-accounts.js");
-  const loaded = await loadAndSynth(flags.stack, flags.set ?? [], { cwd: io.cwd, env: io.env, write: io.write }).catch((err: Error) => {
-    throw new UsageError(err.message);
-  });
+  const loaded = await synthStack(flags.stack, flags.set ?? [], io);
   const htpasswd = loaded.synth.secrets.filter((s) => s.generated === "htpasswd" && s.htpasswd);
   if (htpasswd.length !== 1) {
     throw new UsageError(
@@ -275,13 +273,19 @@ async function users(args: readonly string[], flags: RegistryFlags, io: Registry
   return EXIT_OK;
 }
 
-async function stackLogin(stack: string, set: readonly string[], io: RegistryIo): Promise<{ host: string; credentials: RegistryCredentials }> {
+/** The stack, loaded and synthesized; a stack that cannot be is a usage error (exit 2). */
+async function synthStack(stack: string, set: readonly string[], io: RegistryIo) {
   // Loaded only here: synthesizing a stack needs the stack API, which other actions never touch.
-  const { loadAndSynth, homeOf } = await import("../deploy/session.js");
-  const { loadGeneratedSecrets } = await import("../stack/secret-store.js");
-  const loaded = await loadAndSynth(stack, set, { cwd: io.cwd, env: io.env, write: io.write }).catch((err: Error) => {
+  const { loadAndSynth } = await import("../deploy/session.js");
+  return loadAndSynth(stack, set, { cwd: io.cwd, env: io.env, write: io.write }).catch((err: Error) => {
     throw new UsageError(err.message);
   });
+}
+
+async function stackLogin(stack: string, set: readonly string[], io: RegistryIo): Promise<{ host: string; credentials: RegistryCredentials }> {
+  const { homeOf } = await import("../deploy/session.js");
+  const { loadGeneratedSecrets } = await import("../stack/secret-store.js");
+  const loaded = await synthStack(stack, set, io);
   const declared = loaded.synth.logins[0];
   if (!declared) throw new UsageError(`the stack ${loaded.name} declares no login (stack.login), so --stack cannot say which account to use`);
   const home = homeOf({ cwd: io.cwd, env: io.env, write: io.write });
