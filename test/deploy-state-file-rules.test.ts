@@ -77,6 +77,13 @@ describe("saving a state file", () => {
     expect(saved?.txs[0]?.hash).toBe("H0");
   });
 
+  it("fails when the file cannot be put in place, and removes its temporary file", async () => {
+    // A folder with something in it where the file should be: the rename fails.
+    mkdirSync(join(statePath(home, "web", "local"), "x"), { recursive: true });
+    await expect(saveState(home, newState("web", "local", "akash-local", OWNER))).rejects.toThrow();
+    expect(readdirSync(join(home, "state"))).toEqual(["web.local.json"]);
+  });
+
   it("ends the file with a newline and leaves no temporary file", async () => {
     await saveState(home, newState("web", "local", "akash-local", OWNER));
     expect(readFileSync(statePath(home, "web", "local"), "utf8").endsWith("}\n")).toBe(true);
