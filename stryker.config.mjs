@@ -46,6 +46,7 @@ export default {
   testFiles: [
     "test/sdl-*.test.ts",
     "test/go-sort-golden.test.ts",
+    "test/units-golden.test.ts",
     "test/lint-config.test.ts",
     "test/lint-fast-paths.test.ts",
     "test/lint-fuzz.test.ts",

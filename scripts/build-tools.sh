@@ -89,9 +89,14 @@ build distribution distribution
 build caddy go_build caddy github.com/caddyserver/caddy/v2/cmd/caddy
 build conformance go_test_binary oci-conformance.test github.com/opencontainers/distribution-spec/conformance
 build actionlint go_build actionlint github.com/rhysd/actionlint/cmd/actionlint
-# Ours, standard library only: the order Go's sort package leaves ties in, the golden data of
-# test/go-sort-golden.test.ts.
-build gosort-oracle go_build gosort-oracle .
+# Ours: the Go oracles of the golden-data tests. gosort-oracle prints the order Go's sort package
+# leaves ties in (test/go-sort-golden.test.ts); units-oracle prints Go's answers for the SDL's
+# numbers (test/units-golden.test.ts).
+oracles() {
+  go_build gosort-oracle ./gosort-oracle
+  go_build units-oracle ./units-oracle
+}
+build oracles oracles
 
 # OpenRegistry is not served by the module proxy here: say so with the proxy's exact answer, so the
 # gap is visible in every CI log instead of being papered over (images/openregistry/README.md).

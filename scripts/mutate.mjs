@@ -50,6 +50,10 @@ const args = [stryker, "run", "--incremental", ...(ci ? [] : ["--force"])];
 // describe name: with a new seed each run, its tests would be "new" every time and every mutant
 // they cover tested again. The baseline's seed keeps them the same tests.
 const env = { ...process.env, DNS_PROPERTY_SEED: process.env.DNS_PROPERTY_SEED ?? "1683996686" };
+// Stryker's copy of the project leaves out .cache/, where scripts/build-tools.sh put the Go oracles
+// the golden-data tests run (and, under CI, require): point them at this checkout's.
+const toolsBin = spawnSync(join(root, "scripts", "build-tools.sh"), ["--print"], { encoding: "utf8" }).stdout.trim();
+if (toolsBin !== "") env.AKASH_STACK_TOOLS_BIN = toolsBin;
 const run = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env });
 if (run.status !== 0) process.exit(run.status ?? 1);
 // gzip writes no timestamp or name here, so an unchanged result packs to the same bytes.

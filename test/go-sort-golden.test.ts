@@ -1,11 +1,10 @@
 /**
- * Go's exact order of ties, as golden data that Go itself produced (tools/gosort-oracle, built by
+ * Go's exact order of ties, as golden data that Go itself produced (tools/oracles/gosort-oracle, built by
  * scripts/build-tools.sh). A provider recomputes the manifest hash with Go's sort package, so a tie
  * the TypeScript port breaks differently is a 422; "sorted and a permutation" cannot catch that,
  * only Go's own answer for the same input can. The committed file is checked against a fresh run of
  * the Go program whenever the binary is built (always in CI), so it provably is Go's output.
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,7 +14,7 @@ import { lintText } from "../src/sdl/lint.js";
 import { buildManifest } from "../src/sdl/manifest.js";
 import { EndpointKind, sortedAttributes, sortEndpoints, type ResourceEndpoint } from "../src/sdl/resources.js";
 import { PROJECT_ROOT } from "./support/corpus.js";
-import { missingForRealStack, skipUnlessAvailable, tool } from "./support/real-tools.js";
+import { describeGoOracleOutput } from "./support/go-oracle.js";
 
 /** One input and Go's answer: `output[i]` is the input position of the element Go put at i. */
 interface GoldenCase {
@@ -59,24 +58,7 @@ const codePoints = (s: string): string =>
 
 const keyOf = (c: GoldenCase, position: number): string => golden.keys[c.input[position]!]!;
 
-const oracleSkip = skipUnlessAvailable(
-  "checking the Go sort golden data against Go",
-  missingForRealStack(["gosort-oracle"], []).filter((m) => !m.startsWith("root")),
-);
-
-describe.skipIf(oracleSkip)("test/fixtures/go-sort-golden.json", () => {
-  it("is exactly what Go's sort package prints today (tools/gosort-oracle)", () => {
-    const run = spawnSync(tool("gosort-oracle"), [], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
-    expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
-    // not toBe on 300 KB: a mismatch names the first differing line instead of printing both files
-    const fresh = run.stdout.split("\n");
-    const committed = goldenText.split("\n");
-    const line = fresh.findIndex((l, i) => l !== committed[i]);
-    expect(line === -1 ? "" : `line ${line + 1}: Go prints ${fresh[line]}, the file has ${committed[line]}`).toBe("");
-    expect(committed.length).toBe(fresh.length);
-  });
-});
+describeGoOracleOutput("gosort-oracle", "test/fixtures/go-sort-golden.json", goldenText, "Go's sort package");
 
 describe("Go's sort.Sort order of ties (golden data from Go)", () => {
   it("covers every n = 1..300 with ties that Go leaves out of input order", () => {

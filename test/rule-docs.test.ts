@@ -1,6 +1,6 @@
 // docs/rules/<rule-id>.md is generated from the rule catalog (scripts/rule-docs/generate.ts): the
 // committed pages must match it, and every page's example must really fail and its fix really pass.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { lintExample, loadExamples, renderAll, stalePages, changedWindow } from "../scripts/rule-docs/generate.js";
 import { RULES } from "../src/sdl/rules/catalog.js";
 import { ruleDocsUrl } from "../src/lint/rule-docs.js";
@@ -10,6 +10,23 @@ const EXAMPLES = loadExamples();
 describe("rule docs", () => {
   it("match the catalog (else: npm run docs:rules, and commit docs/rules)", () => {
     expect(stalePages(renderAll())).toEqual([]);
+  });
+
+  it("match the catalog, and every example fails and its fix passes, with the linter loaded inside the test", async () => {
+    // The same checks as above and below, on modules loaded afresh here. The rule catalog's texts,
+    // the tables and the regular expressions of src/sdl/ are built when their modules load, before
+    // any test runs; loading them inside this test is what lets mutation testing (Stryker) tie all
+    // of them to it, and run it against each changed text or table.
+    vi.resetModules();
+    const fresh = await import("../scripts/rule-docs/generate.js");
+    expect(fresh.stalePages(fresh.renderAll())).toEqual([]);
+    const wrong: string[] = [];
+    for (const [id, example] of Object.entries(fresh.loadExamples())) {
+      if ("none" in example) continue;
+      if (!fresh.lintExample(example.failing, example.options).some((f) => f.ruleId === id)) wrong.push(`${id}: its failing example passes`);
+      if (fresh.lintExample(example.passing, example.options).some((f) => f.ruleId === id)) wrong.push(`${id}: its fix still fails`);
+    }
+    expect(wrong).toEqual([]);
   });
 
   it("have an example entry for every rule and for no other id", () => {

@@ -271,6 +271,15 @@ ${deployment}
     expect(sortedManifest(text)).toContain('"params":{"permissions":{"read":["logs"]},"storage":null}');
     expect(chainSdk(text).json).toContain('"storage":[]');
   });
+
+  it("v2.1 params with an empty permissions.read: Go omits read (omitempty) and keeps permissions", () => {
+    const text = base(
+      "  web: {image: nginx, expose: [{port: 80, as: 80, to: [{global: true}]}], params: {permissions: {read: []}}}",
+      "  web: {akash: {profile: small, count: 1}}",
+      "2.1",
+    );
+    expect(sortedManifest(text)).toContain('"params":{"permissions":{},"storage":null}');
+  });
 });
 
 function generateManifestOrThrow(text: string) {

@@ -377,7 +377,9 @@ describe("reference rules", () => {
     it("reports an undefined profile at the value", () => {
       const text = edit(BASE, "profile: web", "profile: big");
       const f = expectOne(text, "compute-profile-missing", "error", at(text, "profile: big", "big"));
-      expect(f.message).toMatch(/^SDL invalid: web\.akash: no compute profile named big/);
+      expect(f.message).toBe("SDL invalid: web.akash: no compute profile named big: define it under profiles.compute or fix the name");
+      const empty = edit(BASE, "profile: web", 'profile: ""');
+      expect(findingsOf(empty, "compute-profile-missing")[0]!.message).toContain("no compute profile named (empty)");
     });
     it("accepts a defined profile", () => {
       expectNone(BASE, "compute-profile-missing");
@@ -429,8 +431,15 @@ describe("reference rules", () => {
     it("storage-volume-missing: reports a param naming no volume, at its key", () => {
       const text = mounted("        cache:\n          mount: /cache\n");
       const f = expectOne(text, "storage-volume-missing", "error", at(text, "        cache:", "cache"));
-      expect(f.message).toMatch(/^SDL invalid: service "web" references to no-existing compute volume named "cache"/);
+      expect(f.message).toBe('SDL invalid: service "web" references to no-existing compute volume named "cache": use a volume name of profile web');
       expectNone(VALID, "storage-volume-missing");
+    });
+    it("storage-volume-missing: says a volume written as one mapping is named default, whatever its name: says", () => {
+      const single = (name: string) => storage(serviceExtra(BASE, `    params:\n      storage:\n        ${name}:\n          mount: /data\n`), "        storage:\n          name: data\n          size: 1Gi\n");
+      expect(findingsOf(single("data"), "storage-volume-missing")[0]!.message).toContain('"data" (a volume written as a single mapping is always named "default", whatever its name: says; write storage as a list to name it): use');
+      // a param that already says default matches it: no finding, and no hint for another name elsewhere
+      expectNone(single("default"), "storage-volume-missing");
+      expect(findingsOf(mounted("        cache:\n          mount: /cache\n"), "storage-volume-missing")[0]!.message).not.toContain("single mapping");
     });
     it("storage-mount-invalid: reports a relative mount at its value", () => {
       const text = mounted("        data:\n          mount: data\n");
@@ -543,7 +552,10 @@ describe("reference rules", () => {
     it("reclamation-invalid: reports a window that is not a Go duration, and zero", () => {
       const text = BASE + "reclamation:\n  min_window: 1d\n";
       const f = expectOne(text, "reclamation-invalid", "error", at(text, "min_window: 1d", "1d"));
-      expect(f.message).toMatch(/^SDL invalid: invalid reclamation min_window "1d"/);
+      // Go's own ParseDuration error, after the quoted window
+      expect(f.message).toBe('SDL invalid: invalid reclamation min_window "1d": time: unknown unit "d" in duration "1d": write a duration such as 24h or 90m');
+      const noUnit = BASE + "reclamation:\n  min_window: \"24\"\n";
+      expect(findingsOf(noUnit, "reclamation-invalid")[0]!.message).toContain(': time: missing unit in duration "24":');
       const zero = BASE + "reclamation:\n  min_window: 0s\n";
       expect(findingsOf(zero, "reclamation-invalid")[0]!.message).toMatch(/^SDL invalid: reclamation min_window must be > 0/);
       expectNone(BASE + "reclamation:\n  min_window: 1h30m\n", "reclamation-invalid");
@@ -555,6 +567,15 @@ describe("reference rules", () => {
       expectOne(long, "reclamation-out-of-bounds", "error", at(long, "721h"));
       expectNone(BASE + "reclamation:\n  min_window: 1h\n", "reclamation-out-of-bounds");
       expectNone(BASE + "reclamation:\n  min_window: 720h\n", "reclamation-out-of-bounds");
+    });
+    it("reclamation-out-of-bounds: decides at the nanosecond, as Go's integer durations do", () => {
+      expectNone(BASE + "reclamation:\n  min_window: 0.9999999999999999999h\n", "reclamation-out-of-bounds"); // Go rounds this to exactly 1h
+      // one nanosecond under 1h, and one over 720h (test/units-golden.test.ts holds the values to Go's)
+      const under = BASE + "reclamation:\n  min_window: 59m59.999999999s\n";
+      expectOne(under, "reclamation-out-of-bounds", "error", at(under, "59m59.999999999s"));
+      const over = BASE + "reclamation:\n  min_window: 720h0.000000001s\n";
+      expectOne(over, "reclamation-out-of-bounds", "error", at(over, "720h0.000000001s"));
+      expectNone(BASE + "reclamation:\n  min_window: 719h59m59.999999999s\n", "reclamation-out-of-bounds");
     });
     it("reads every unit Go's time.ParseDuration does, both micro signs included", () => {
       // 3,600,000,000 of a microsecond unit is 1h, inside the bounds; the same number of a unit Go

@@ -32,11 +32,14 @@ describe("manifest rules", () => {
     it("reports an uppercase/underscore name at the service key", () => {
       const text = renamed("My_web");
       const f = expectOne(text, "service-name-invalid", "error", at(text, "  My_web:\n    image", "My_web"));
-      expect(f.message).toMatch(/^invalid manifest: service "My_web" name is invalid: /);
+      expect(f.message).toBe('invalid manifest: service "My_web" name is invalid: use lowercase letters (rename it under services and deployment)');
+      const snake = renamed("my_web");
+      expect(findingsOf(snake, "service-name-invalid")[0]!.message).toBe('invalid manifest: service "my_web" name is invalid: use "-" instead of "_" (rename it under services and deployment)');
     });
     it("reports a name ending with '-'", () => {
       const text = renamed("web-");
-      expectOne(text, "service-name-invalid", "error", at(text, "  web-:\n    image", "web-"));
+      const f = expectOne(text, "service-name-invalid", "error", at(text, "  web-:\n    image", "web-"));
+      expect(f.message).toContain('is invalid: use lowercase letters, digits and "-", starting with a letter and not ending with "-" (rename');
     });
     it("accepts web-1, and ignores services that are not deployed", () => {
       expectNone(renamed("web-1"), "service-name-invalid");
@@ -93,6 +96,8 @@ describe("manifest rules", () => {
       const f = expectOne(text, "zero-global-services", "error", at(text, "services:"));
       expect(f.message).toMatch(/^invalid manifest: zero global services: /);
       expect(f.message).toMatch(/after the lease is created and paid for/);
+      const both = edit(TWO_SERVICES, "- global: true", "- global: false");
+      expect(findingsOf(both, "zero-global-services")[0]!.message).toContain("no deployed service (db, web) exposes a port");
     });
     it("does not count a global expose of a service that is not deployed", () => {
       const undeployed = "  spare:\n    image: redis:7.4\n    expose:\n      - port: 6380\n        to:\n          - global: true\n";
@@ -116,7 +121,9 @@ describe("manifest rules", () => {
     });
     it("reports a missing port at the expose entry", () => {
       const text = edit(BASE, "      - port: 80\n        as: 80\n", "      - as: 80\n");
-      expectOne(text, "port-out-of-range", "error", at(text, "- as: 80", "as"));
+      const f = expectOne(text, "port-out-of-range", "error", at(text, "- as: 80", "as"));
+      expect(f.message).toContain("(port is missing): set port to the port the container listens on");
+      expect(findingsOf(edit(BASE, "- port: 80", "- port: 0"), "port-out-of-range")[0]!.message).toContain("(port is 0)");
     });
     it("accepts 65535", () => {
       expectNone(edit(BASE, "- port: 80", "- port: 65535"), "port-out-of-range");
@@ -134,17 +141,19 @@ describe("manifest rules", () => {
   });
 
   describe("accept-host-invalid", () => {
+    const ANY_OTHER = 'use lowercase letters, digits, "-" and ".", with each part starting and ending with a letter or digit';
     for (const [host, why] of [
-      ["*.example.com", /wildcards/],
-      ["Www.example.com", /lowercase/],
-      ["www.example.com:8080", /without a port/],
-      ["www_1.example.com", /lowercase letters, digits/],
+      ["*.example.com", "wildcards are not allowed; list each host name"],
+      ["Www.example.com", 'write it in lowercase ("www.example.com")'],
+      ["www.example.com:8080", "write the host without a port or scheme"],
+      ["www_1.example.com", ANY_OTHER],
+      // lowercase alone would not make it valid, so no "write it in lowercase"
+      ["WWW_1.example.com", ANY_OTHER],
     ] as const) {
-      it(`reports ${host}`, () => {
+      it(`reports ${host}: ${why}`, () => {
         const text = edit(BASE, HOST, `          - "${host}"\n`);
         const f = expectOne(text, "accept-host-invalid", "error", at(text, `- "${host}"`, `"${host}"`));
-        expect(f.message).toMatch(new RegExp(`^invalid manifest: service "web": has invalid hostname "${host.replace(/[.*]/g, "\\$&")}": `));
-        expect(f.message).toMatch(why);
+        expect(f.message).toBe(`invalid manifest: service "web": has invalid hostname "${host}": ${why}`);
       });
     }
     it("reports a host over 253 characters", () => {
@@ -179,6 +188,10 @@ describe("manifest rules", () => {
       const text = edit(TWO_SERVICES, "          - global: true\n", "          - global: true\n          - service: db\n");
       const f = expectOne(text, "accept-host-duplicate", "error", at(text, HOST.trimEnd(), "www"));
       expect(f.message).toMatch(/2 "to" entries/);
+    });
+    it("reports one accept entry copied by three 'to' entries once", () => {
+      const text = edit(TWO_SERVICES, "          - global: true\n", "          - global: true\n          - service: db\n          - global: true\n");
+      expectOne(text, "accept-host-duplicate", "error", at(text, HOST.trimEnd(), "www"));
     });
     it("reports one accept entry copied into two placements", () => {
       const text = edits(

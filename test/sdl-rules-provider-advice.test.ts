@@ -15,8 +15,15 @@ function volumes(n: number): string {
   return edit(BASE, STORAGE, `        storage:\n${list}`);
 }
 
-function withGpuModel(model: string): string {
-  return edit(BASE, STORAGE, `${STORAGE}        gpu:\n          units: 1\n          attributes:\n            vendor:\n              nvidia:\n                - model: ${model}\n`);
+function withGpuModel(model: string, { units = 1 } = {}): string {
+  return edit(BASE, STORAGE, `${STORAGE}        gpu:\n          units: ${units}\n          attributes:\n            vendor:\n              nvidia:\n                - model: ${model}\n`);
+}
+
+/** The hint after "expect no bids: " in the finding for this model. */
+function gpuHint(model: string): string {
+  const text = withGpuModel(model);
+  const f = expectOne(text, "gpu-model-unknown", "warning", at(text, `model: ${model}`, model));
+  return f.message.replace(/^.*?expect no bids: /, "");
 }
 
 describe("provider rules", () => {
@@ -74,6 +81,26 @@ describe("advice", () => {
     });
     it("accepts a100", () => {
       expectNone(withGpuModel("a100"), "gpu-model-unknown");
+    });
+    it("says nothing when the profile asks for no GPU", () => {
+      expectNone(withGpuModel("k80", { units: 0 }), "gpu-model-unknown");
+    });
+    it("names the whole message, with the first advertised models, when nothing is similar", () => {
+      const text = withGpuModel("k80");
+      expect(expectOne(text, "gpu-model-unknown", "warning", at(text, "k80")).message).toBe(
+        'GPU model "k80" (nvidia) is not one providers advertise, so expect no bids: use a model listed in akash-network/provider-configs devices/pcie/gpus.json (e.g. a100, a40, a5000, a800), or omit the model to accept any',
+      );
+      // an uppercase name whose lowercase is not advertised either gets the same list, not "write model: k80"
+      expect(gpuHint("K80")).toMatch(/^use a model listed in/);
+    });
+    it("lists up to three similar models, the closest in length first", () => {
+      expect(gpuHint("rtx4070tisuper")).toBe("similar advertised models: rtx4070ti, rtx4070");
+      expect(gpuHint("rtx407")).toBe("similar advertised models: rtx4070, rtx4070s, rtx4070ti");
+      expect(gpuHint("rtx4070tisuper".replace("tisuper", " ti"))).toBe("providers use lowercase names: write model: rtx4070ti");
+    });
+    it("adds the ram hint only for a name that ends in a size", () => {
+      expect(gpuHint("a100-80g")).toBe("similar advertised models: a100 (put memory in ram: 80Gi, not in the model name)");
+      expect(gpuHint("a100-80gbx")).toBe("similar advertised models: a100");
     });
   });
 

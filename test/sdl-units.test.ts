@@ -298,14 +298,19 @@ describe("parseDecAmount (LegacyNewDecFromStr, sdl-rules §3.3, §4.6)", () => {
     ["1_000", "failed to set decimal string with base 10: 1_000000000000000000000"],
     ["0x10", "failed to set decimal string with base 10: 0x10000000000000000000"],
     [" 5", "failed to set decimal string with base 10:  5000000000000000000"],
-    ["1" + "0".repeat(77), `decimal '1${"0".repeat(77)}' out of range; bitLen: got 316, max 315`],
+    // at most 2^256 − 10^-18 either way (cosmossdk.io/math v1.4 and later)
+    [(1n << 256n).toString(), "out of range: invalid decimal string"],
+    ["-" + (1n << 256n).toString(), "out of range: invalid decimal string"],
   ])("%j is rejected with %j", (text, message) => {
     expect(error(parseDecAmount(text))).toBe(message);
   });
 
-  it("accepts the largest amount that fits 315 bits", () => {
-    const largest = (2n ** 315n - 1n) / 10n ** 18n;
-    expect(value(parseDecAmount(largest.toString())).atomicsTimes1e18).toBe(largest * 10n ** 18n);
+  it("accepts the largest amount, 2^256 − 10^-18, and amounts the older limit of 315 bits refused", () => {
+    const largest = (1n << 256n) * 10n ** 18n - 1n;
+    const text = `${largest / 10n ** 18n}.${"9".repeat(18)}`;
+    expect(value(parseDecAmount(text)).atomicsTimes1e18).toBe(largest);
+    expect(value(parseDecAmount(`-${text}`)).atomicsTimes1e18).toBe(-largest);
+    expect(value(parseDecAmount(`67${"0".repeat(75)}`)).zero).toBe(false);
   });
 });
 

@@ -7,7 +7,7 @@
  * Behaviour re-expressed from the Go sources (not copied):
  * - strconv.ParseFloat / ParseUint (Go standard library, `strconv/atof.go`, `atoi.go`);
  * - go/sdl `units.go`: cpuQuantity, byteQuantity, memoryQuantity, parseWithSuffix;
- * - go/sdl `coin.go` + cosmossdk.io/math v1.5 `LegacyNewDecFromStr`.
+ * - go/sdl `coin.go` + cosmossdk.io/math v1.5.3 `LegacyNewDecFromStr`.
  *
  * One deliberate departure: Go converts an out-of-range float64 (NaN, ±Inf, ≥ 2^64 bytes,
  * ≥ 2^32 millicpu) to an integer without an error, and the result differs between amd64 (wraps)
@@ -392,8 +392,12 @@ export function parseCpuUnits(text: string): Parsed<number> {
 // ---------------------------------------------------------------------------------------------
 
 const DEC_PRECISION = 18;
-/** math.MaxBitLen (256) + decimalTruncateBits (59). */
-const MAX_DEC_BIT_LENGTH = 315;
+/**
+ * LegacyDec's range since cosmossdk.io/math v1.4 (Cosmos SDK v0.53 uses v1.5): |value| at most
+ * 2^256 − 10^-18, i.e. 2^256·10^18 − 1 in atomics. Older versions counted bits instead (at most
+ * 315), which refused values from about 6.7·10^76 that Akash's chain now accepts.
+ */
+const MAX_DEC_ATOMICS = (1n << 256n) * 10n ** 18n - 1n;
 
 const UTF8 = new TextEncoder();
 const utf8Length = (s: string): number => UTF8.encode(s).length;
@@ -443,12 +447,107 @@ export function parseDecAmount(text: string): Parsed<{ canonical: string; atomic
 
   let atomics = bigIntFromBase10(combined);
   if (atomics === undefined) return fail(`failed to set decimal string with base 10: ${combined}`);
-  // 94 decimal digits stay below 2^313: only longer numbers need their bits counted
-  const bitLength = combined.length <= 94 ? 0 : atomics === 0n ? 0 : (atomics < 0n ? -atomics : atomics).toString(2).length;
-  if (bitLength > MAX_DEC_BIT_LENGTH) return fail(`decimal '${str}' out of range; bitLen: got ${bitLength}, max ${MAX_DEC_BIT_LENGTH}`);
   if (negative) atomics = -atomics;
+  if (atomics > MAX_DEC_ATOMICS || atomics < -MAX_DEC_ATOMICS) return fail("out of range: invalid decimal string");
 
   return ok({ canonical: formatDec(atomics), atomicsTimes1e18: atomics, negative: atomics < 0n, zero: atomics === 0n });
+}
+
+// ---------------------------------------------------------------------------------------------
+// time.ParseDuration (go/sdl reclamation.go parses `min_window` with it)
+// ---------------------------------------------------------------------------------------------
+
+// Go accepts both micro signs: U+00B5 (µ) and U+03BC (μ). Written as escapes so the built CLI stays
+// ASCII, which Node reads into a one-byte string (scripts/build-cached-bundles.mjs checks it).
+const DURATION_UNITS: ReadonlyMap<string, bigint> = new Map([
+  ["ns", 1n],
+  ["us", 1_000n],
+  ["\u00b5s", 1_000n],
+  ["\u03bcs", 1_000n],
+  ["ms", 1_000_000n],
+  ["s", 1_000_000_000n],
+  ["m", 60_000_000_000n],
+  ["h", 3_600_000_000_000n],
+]);
+const TWO_POW_63 = 1n << 63n;
+
+/**
+ * How the time package quotes the text in its errors (not strconv.Quote): `"` and `\` get a
+ * backslash, and every byte of a control or non-ASCII character is written as \xHH.
+ */
+function timeQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    // (a lone surrogate, which Go's strings cannot hold, encodes as U+FFFD, as Go's string() makes it)
+    if (cp < 0x20 || cp >= 0x80) for (const byte of UTF8.encode(ch)) out += `\\x${hex(byte, 2)}`;
+    else out += ch === '"' || ch === "\\" ? `\\${ch}` : ch;
+  }
+  return `${out}"`;
+}
+
+/** The leading ASCII digits of s (the time package's own scan: no sign, no underscores). */
+const leadingDigits = (s: string): string => /^[0-9]*/.exec(s)![0];
+
+/**
+ * Go time.ParseDuration: a signed sequence of decimal numbers, each with an optional fraction and
+ * a unit (ns us µs ms s m h), or "0"; in nanoseconds, as an int64. Computed as Go does, in
+ * integers with its overflow checks, and a fraction's part in float64, so the value is Go's to the
+ * nanosecond (a float of seconds would take 0.9999999999999999999h for a whole hour).
+ */
+export function parseGoDuration(text: string): Parsed<bigint> {
+  const invalid = fail(`time: invalid duration ${timeQuote(text)}`);
+  let s = text;
+  let negative = false;
+  if (s.startsWith("-") || s.startsWith("+")) {
+    negative = s[0] === "-";
+    s = s.slice(1);
+  }
+  if (s === "0") return ok(0n);
+  if (s === "") return invalid;
+  let total = 0n;
+  while (s !== "") {
+    if (!(s[0] === "." || isDigit(s[0]))) return invalid;
+    const whole = leadingDigits(s);
+    // Go's leadingInt fails once the number passes 2^63.
+    if (whole !== "" && BigInt(whole) > TWO_POW_63) return invalid;
+    let value = whole === "" ? 0n : BigInt(whole);
+    s = s.slice(whole.length);
+    let fraction = 0n;
+    let scale = 1;
+    let fractionDigits = "";
+    if (s.startsWith(".")) {
+      s = s.slice(1);
+      fractionDigits = leadingDigits(s);
+      s = s.slice(fractionDigits.length);
+      // Go's leadingFraction keeps digits only while they fit an int64; the rest are read and dropped.
+      for (const digit of fractionDigits) {
+        const next = fraction * 10n + BigInt(digit);
+        if (next > TWO_POW_63 - 1n) break;
+        fraction = next;
+        scale *= 10;
+      }
+    }
+    if (whole === "" && fractionDigits === "") return invalid; // "." alone, or a unit with no number
+    let unitLength = 0;
+    while (unitLength < s.length && s[unitLength] !== "." && !isDigit(s[unitLength])) unitLength++;
+    if (unitLength === 0) return fail(`time: missing unit in duration ${timeQuote(text)}`);
+    const unitText = s.slice(0, unitLength);
+    s = s.slice(unitLength);
+    const unit = DURATION_UNITS.get(unitText);
+    if (unit === undefined) return fail(`time: unknown unit ${timeQuote(unitText)} in duration ${timeQuote(text)}`);
+    if (value > TWO_POW_63 / unit) return invalid;
+    value *= unit;
+    if (fraction > 0n) {
+      // float64(f) * (float64(unit) / scale), truncated: Go's rounding of the fraction's part
+      value += BigInt(Math.trunc(Number(fraction) * (Number(unit) / scale)));
+      if (value > TWO_POW_63) return invalid;
+    }
+    total += value;
+    if (total > TWO_POW_63) return invalid;
+  }
+  if (negative) return ok(-total);
+  return total > TWO_POW_63 - 1n ? invalid : ok(total);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,9 @@ import { PROJECT_ROOT } from "./corpus.js";
 
 /** `.cache/tools/bin`, or undefined when scripts/build-tools.sh has not run. */
 export function toolsBin(): string | undefined {
+  // Set by scripts/mutate.mjs: Stryker runs the tests in a copy of the project without .cache/.
+  const given = process.env.AKASH_STACK_TOOLS_BIN;
+  if (given) return existsSync(given) ? given : undefined;
   const printed = spawnSync(join(PROJECT_ROOT, "scripts", "build-tools.sh"), ["--print"], { encoding: "utf8" }).stdout.trim();
   return printed !== "" && existsSync(printed) ? printed : undefined;
 }

@@ -7,6 +7,10 @@ import type { RuleInfo } from "../findings.js";
 import type { ComputeProfile, Service, Volume } from "../model.js";
 import type { RuleContext } from "./types.js";
 import { didYouMean } from "../suggest.js";
+import { goQuote, parseGoDuration } from "../units.js";
+
+/** An hour in nanoseconds, time.ParseDuration's unit. */
+const HOUR = 3_600_000_000_000n;
 
 export const REFERENCE_RULES: RuleInfo[] = [
   { id: "deployment-missing", layer: "chain", severity: "error", summary: "The SDL must deploy at least one service (the chain rejects a deployment without groups)." },
@@ -165,41 +169,18 @@ function checkCredentials(report: RuleContext["report"], svc: Service, where: st
   }
 }
 
-// Go accepts both micro signs: U+00B5 (µ) and U+03BC (μ). Written as escapes so the built CLI stays
-// ASCII, which Node reads into a one-byte string (scripts/build-cached-bundles.mjs checks it).
-const DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, "\u00b5s": 1e-6, "\u03bcs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-
-/** Go time.ParseDuration, in seconds; undefined when it does not parse. */
-export function parseGoDuration(text: string): number | undefined {
-  let s = text;
-  let sign = 1;
-  if (s.startsWith("-") || s.startsWith("+")) {
-    if (s[0] === "-") sign = -1;
-    s = s.slice(1);
-  }
-  if (s === "0") return 0;
-  if (s === "") return undefined;
-  let total = 0;
-  const re = /^(\d*\.?\d*)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/;
-  while (s.length > 0) {
-    const m = re.exec(s);
-    if (!m || m[1] === "" || m[1] === ".") return undefined;
-    total += Number(m[1]) * DURATION_UNITS[m[2]!]!;
-    s = s.slice(m[0].length);
-  }
-  return sign * total;
-}
-
 function checkReclamation(report: RuleContext["report"], reclamation: NonNullable<RuleContext["sdl"]["reclamation"]>): void {
   const where = reclamation.minWindowNode ?? reclamation.node;
-  const seconds = parseGoDuration(reclamation.minWindow);
-  if (seconds === undefined) {
-    report.add("reclamation-invalid", where, `SDL invalid: invalid reclamation min_window "${reclamation.minWindow}": time: invalid duration "${reclamation.minWindow}": write a duration such as 24h or 90m`);
-  } else if (seconds <= 0) {
+  const window = parseGoDuration(reclamation.minWindow);
+  if (!window.ok) {
+    report.add("reclamation-invalid", where, `SDL invalid: invalid reclamation min_window ${goQuote(reclamation.minWindow)}: ${window.error}: write a duration such as 24h or 90m`);
+    return;
+  }
+  if (window.value <= 0n) {
     report.add("reclamation-invalid", where, `SDL invalid: reclamation min_window must be > 0: write a duration such as 24h`);
-  } else if (seconds < 3600) {
+  } else if (window.value < HOUR) {
     report.add("reclamation-out-of-bounds", where, `invalid reclamation configuration: min_window below governance minimum (1h by default): use at least 1h`);
-  } else if (seconds > 720 * 3600) {
+  } else if (window.value > 720n * HOUR) {
     report.add("reclamation-out-of-bounds", where, `invalid reclamation configuration: min_window above governance maximum (720h by default): use at most 720h`);
   }
 }

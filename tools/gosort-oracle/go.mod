@@ -1,3 +1,0 @@
-module akash-stack/tools/gosort-oracle
-
-go 1.26
