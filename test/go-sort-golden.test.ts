@@ -32,6 +32,8 @@ interface Golden {
   sort: GoldenCase[];
   /** `sort.SliceStable` with the storage-volume comparator; an element is size * 3 + persistence. */
   stable: GoldenCase[];
+  /** `sort.Sort` of integer keys running downwards (some repeated), which pdqsort reverses first. */
+  descending: GoldenCase[];
 }
 
 const GOLDEN_FILE = join(PROJECT_ROOT, "test", "fixtures", "go-sort-golden.json");
@@ -108,6 +110,25 @@ describe("Go's sort.Sort order of ties (golden data from Go)", () => {
         expect(goStringLess(a, b), `${codePoints(a)} < ${codePoints(b)}`).toBe(golden.keysSorted.indexOf(a) < golden.keysSorted.indexOf(b));
       }
     }
+  });
+});
+
+describe("Go's sort.Sort order for keys that run downwards (golden data from Go)", () => {
+  const order = (c: GoldenCase) =>
+    goSort(
+      c.input.map((key, position) => ({ key, position })),
+      (a, b) => a.key < b.key,
+    ).map((x) => x.position);
+
+  it("matches Go, whose pattern detection reverses the input first (n of 50 and more), ties included", () => {
+    expect(golden.descending.map((c) => c.n)).toEqual([13, 20, 33, 49, 50, 51, 64, 100, 128, 200, 257, 300]);
+    expect(differences(golden.descending, order)).toEqual([]);
+  });
+
+  it("has ties whose order the reversal decides: a stable sort disagrees with Go wherever Go reverses", () => {
+    const stableOrder = (c: GoldenCase) => c.input.map((_, i) => i).sort((a, b) => c.input[a]! - c.input[b]!);
+    const reversed = golden.descending.filter((c) => c.n >= 50);
+    expect(reversed.filter((c) => differences([c], stableOrder).length > 0)).toEqual(reversed);
   });
 });
 

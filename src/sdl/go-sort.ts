@@ -18,6 +18,7 @@ export type Less<T> = (a: T, b: T) => boolean;
 /** Go `sort.Sort` / `sort.Slice`: sorts `data` in place, exactly as Go's pdqsort does. */
 export function goSort<T>(data: T[], less: Less<T>): T[] {
   const n = data.length;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent — pdqsort insertion-sorts up to 12 elements, a no-op for 0 or 1
   if (n > 1) pdqsort(data, 0, n, bitLength(n), less);
   return data;
 }
@@ -28,21 +29,25 @@ export function goSortStable<T>(data: T[], less: Less<T>): T[] {
   let blockSize = 20;
   let a = 0;
   let b = blockSize;
+  // Stryker disable next-line EqualityOperator: equivalent — a last block ending at n is sorted by the insertionSort after the loop instead
   while (b <= n) {
     insertionSort(data, a, b, less);
     a = b;
     b += blockSize;
   }
   insertionSort(data, a, n, less);
+  // Stryker disable next-line EqualityOperator: equivalent — with blockSize = n the pass merges nothing (both loops below are empty)
   while (blockSize < n) {
     a = 0;
     b = 2 * blockSize;
+    // Stryker disable next-line EqualityOperator: equivalent — a last pair of blocks ending at n is merged by the symMerge after the loop, with the same bounds
     while (b <= n) {
       symMerge(data, a, a + blockSize, b, less);
       a = b;
       b += 2 * blockSize;
     }
     const m = a + blockSize;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent — symMerge with m >= n (no second run) moves nothing: it finds start = mid and end = b
     if (m < n) symMerge(data, a, m, n, less);
     blockSize *= 2;
   }
@@ -63,6 +68,7 @@ export function compareCodePoints(a: string, b: string): number {
     if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
     const cx = x.value.codePointAt(0)!;
     const cy = y.value.codePointAt(0)!;
+    // Stryker disable next-line EqualityOperator: equivalent — cx !== cy here, so < and <= agree
     if (cx !== cy) return cx < cy ? -1 : 1;
   }
 }
@@ -78,10 +84,12 @@ function lessAt<T>(data: T[], i: number, j: number, less: Less<T>): boolean {
 }
 
 function bitLength(n: number): number {
+  // Stryker disable next-line ConditionalExpression: equivalent — callers pass n > 1 (goSort) or n > 12 (breakPatterns), never 0
   return n === 0 ? 0 : Math.floor(Math.log2(n)) + 1;
 }
 
 function insertionSort<T>(data: T[], a: number, b: number, less: Less<T>): void {
+  // Stryker disable next-line ArithmeticOperator: equivalent — for i = a - 1 and i = a the inner loop's j > a fails at once
   for (let i = a + 1; i < b; i++) {
     for (let j = i; j > a && lessAt(data, j, j - 1, less); j--) swap(data, j, j - 1);
   }
@@ -228,11 +236,13 @@ function partialInsertionSort<T>(data: T[], a: number, b: number, less: Less<T>)
   return false;
 }
 
-const MASK64 = (1n << 64n) - 1n;
-
 /** Go's xorshift64 (13, 7, 17), seeded with the slice length; deterministic, as in Go. */
 function breakPatterns<T>(data: T[], a: number, b: number): void {
+  // Here, not at the top of the module, so that mutation testing runs the golden-data tests
+  // against a changed mask (a value computed while the module loads is tied to no test).
+  const MASK64 = (1n << 64n) - 1n;
   const length = b - a;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent — pdqsort calls this only for more than 12 elements
   if (length < 8) return;
   let random = BigInt(length);
   const next = (): bigint => {
@@ -255,9 +265,11 @@ function choosePivot<T>(data: T[], a: number, b: number, less: Less<T>): [number
   const maxSwaps = 4 * 3;
   const l = b - a;
   const swaps = { count: 0 };
+  // Stryker disable next-line ArithmeticOperator: equivalent — × 1 and ÷ 1 are the same
   let i = a + Math.floor(l / 4) * 1;
   let j = a + Math.floor(l / 4) * 2;
   let k = a + Math.floor(l / 4) * 3;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent — pdqsort chooses a pivot only for more than 12 elements
   if (l >= 8) {
     if (l >= shortestNinther) {
       i = median(data, i - 1, i, i + 1, swaps, less);
@@ -352,6 +364,7 @@ function rotate<T>(data: T[], a: number, m: number, b: number): void {
   let i = m - a;
   let j = b - m;
   while (i !== j) {
+    // Stryker disable next-line EqualityOperator: equivalent — i !== j inside the loop, so > and >= agree
     if (i > j) {
       swapRange(data, m - i, m, j);
       i -= j;

@@ -8,10 +8,16 @@
 //   - "sort": sort.Sort (pdqsort) with Go's `<` on string keys, as for types.Attributes and a
 //     group's manifest services. Keys mix characters above U+FFFF (surrogate pairs in UTF-16) with
 //     characters in U+E000..U+FFFF, where Go's byte (code point) order and UTF-16 unit order differ.
+//
 //   - "stable": sort.SliceStable with the storage-volume comparator (by size, then the persistent
 //     attribute, then name). It is not a strict weak order: two non-persistent volumes of one size
 //     are each "less" than the other, and since Go only ever asks less(later, earlier), it leaves
 //     them in reverse input order, where a sort that took them for equal would keep input order.
+//
+//   - "descending": sort.Sort on integer keys that run downwards, which pdqsort's pattern
+//     detection reverses in place before sorting (a path the shapes above never reach: their
+//     ties keep the sampled keys from looking strictly descending); some keys repeat, so the
+//     reversal also decides where ties end up.
 //
 // The inputs are written out too, so the TypeScript side reads them instead of reproducing a
 // random generator. They come from splitmix64 with fixed seeds, so the output never changes unless
@@ -215,6 +221,36 @@ func stableCase(n int) sorted {
 	return sorted{N: n, Input: in, Output: positions(bySlice)}
 }
 
+type byInt []item
+
+func (s byInt) Len() int           { return len(s) }
+func (s byInt) Less(i, j int) bool { return s[i].key < s[j].key }
+func (s byInt) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
+
+// descendingCase: n keys running downwards, every seventh one equal to the one before it, except
+// next to the places pdqsort samples for its pivot (a quarter, half and three quarters of the way),
+// which must look strictly descending for it to reverse the input.
+func descendingCase(n int) sorted {
+	sampled := func(i int) bool {
+		for _, at := range []int{n / 4, n / 4 * 2, n / 4 * 3} {
+			if i >= at-2 && i <= at+1 {
+				return true
+			}
+		}
+		return false
+	}
+	in := make([]int, n)
+	for i := range in {
+		in[i] = n - i
+		if i%7 == 3 && !sampled(i) {
+			in[i] = in[i-1]
+		}
+	}
+	s := items(in)
+	sort.Sort(byInt(s))
+	return sorted{N: n, Input: in, Output: positions(s)}
+}
+
 func agree(n int, name string, want, got []item) {
 	if !slices.Equal(want, got) {
 		fmt.Fprintf(os.Stderr, "gosort-oracle: n=%d: %s orders ties differently from its sibling; go-sort.ts cannot match both\n", n, name)
@@ -251,6 +287,12 @@ func main() {
 	stableSizes = append(stableSizes, 150, 200, 300)
 	for i, n := range stableSizes {
 		line("    %s"+sep(i+1, len(stableSizes))+"\n", stableCase(n))
+	}
+	fmt.Fprintln(w, "  ],")
+	fmt.Fprintln(w, "  \"descending\": [")
+	descendingSizes := []int{13, 20, 33, 49, 50, 51, 64, 100, 128, 200, 257, 300}
+	for i, n := range descendingSizes {
+		line("    %s"+sep(i+1, len(descendingSizes))+"\n", descendingCase(n))
 	}
 	fmt.Fprintln(w, "  ]")
 	fmt.Fprintln(w, "}")
