@@ -91,6 +91,23 @@ describe("planZoneUpdate", () => {
     expect(forced.notes[0]).toMatch(/^going ahead because of --force: example\.com has 2 MX records but EmailType OX/);
   });
 
+  it("refuses a CNAME where the name has other records, which a CNAME cannot share; address rows are not counted", () => {
+    const cname = (name: string, value: string): DesiredRecord => ({ name, type: "CNAME", value, ttl: 300 });
+    const withTxt = zone([row("app", "A", "192.0.2.1"), row("app", "TXT", "verify=1"), row("other", "TXT", "x"), owner("app")]);
+    expect(planZoneUpdate(withTxt, [cname("app", "edge.example.net.")]).blockers.map((b) => b.reason)).toEqual([
+      "app.example.com cannot be a CNAME: it also has app TXT verify=1, and a CNAME must be the only record of its name; use an A record",
+    ]);
+    // its own A row is replaced by the CNAME, and another name's TXT does not matter
+    const addressOnly = zone([row("app", "A", "192.0.2.1"), row("other", "TXT", "x"), owner("app")]);
+    expect(planZoneUpdate(addressOnly, [cname("app", "edge.example.net.")]).blockers).toEqual([]);
+  });
+
+  it("counts dynamic DNS records in the hazard's words", () => {
+    const dynamic = (name: string) => ({ ...row(name, "A", "192.0.2.1"), dynamicDns: true });
+    const reasons = planZoneUpdate(zone([dynamic("home"), dynamic("lab")]), [a("registry", "203.0.113.7")]).blockers.map((b) => b.reason);
+    expect(reasons[0]).toMatch(/^2 records have dynamic DNS on \(home A 192\.0\.2\.1, lab A 192\.0\.2\.1\); /);
+  });
+
   it("refuses a plan that touches more than 30% of a zone of 10 or more rows unless --force", () => {
     const others = Array.from({ length: 7 }, (_, i) => row(`host${i}`, "TXT", `t${i}`));
     const managed = [row("a1", "A", "192.0.2.1"), row("a2", "A", "192.0.2.2"), row("a3", "A", "192.0.2.3"), row("a4", "A", "192.0.2.4")];
@@ -100,6 +117,13 @@ describe("planZoneUpdate", () => {
     expect(plan.blockers.map((b) => b.reason)).toEqual([expect.stringContaining("changes or deletes 4 of the 12 records of example.com, more than the 30% safety limit")]);
     expect(planZoneUpdate(before, desired, { force: true }).blockers).toEqual([]);
     expect(planZoneUpdate(before, desired.slice(0, 3)).blockers).toEqual([]); // 3 of 12 = 25%
+    expect(plan.blockers[0]!.reason).toBe(
+      "this plan changes or deletes 4 of the 12 records of example.com, more than the 30% safety limit; check the plan, then pass --force if it is what you want",
+    );
+    // The limit applies from exactly 10 rows: 4 of 10 is refused, 4 of 9 is not.
+    const ofTen = zone([...others.slice(0, 5), ...managed, owner("a1", "a2", "a3", "a4")]);
+    expect(planZoneUpdate(ofTen, desired).blockers).toHaveLength(1);
+    expect(planZoneUpdate(zone([...others.slice(0, 4), ...managed, owner("a1", "a2", "a3", "a4")]), desired).blockers).toEqual([]);
     // Small zones are exempt: any change is a large share of them.
     expect(planZoneUpdate(zone([row("a1", "A", "192.0.2.1"), owner("a1")]), [a("a1", "203.0.113.7")]).blockers).toEqual([]);
   });
